@@ -1,0 +1,239 @@
+/* imsec — public API of libimsec.
+ *
+ * One imsec_engine holds all analysis state; the library has no global
+ * mutable state, never prints, and never exits. The CLI, the Wireshark
+ * plugin and the tests each create their own engine.
+ *
+ * Life cycle: imsec_config_new -> imsec_config_load_* -> imsec_engine_new ->
+ * imsec_engine_feed (per frame, in capture order) -> imsec_engine_finish ->
+ * imsec_engine_free.  Findings and records are delivered through callbacks
+ * while frames are fed; the structs passed to callbacks are borrowed and
+ * valid only during the call. */
+#ifndef IMSEC_IMSEC_H
+#define IMSEC_IMSEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define IMSEC_NODISCARD __attribute__((warn_unused_result))
+#else
+#define IMSEC_NODISCARD
+#endif
+
+/* Return codes. Stream parsers return a byte count >= 0 on success. */
+typedef enum {
+    IMSEC_OK = 0,
+    IMSEC_E_TRUNC = -1,      /* declared length beyond captured bytes (capture artefact) */
+    IMSEC_E_MALFORMED = -2,  /* broken structure or inconsistent lengths */
+    IMSEC_E_LIMIT = -3,      /* one of our bounds was hit */
+    IMSEC_E_NOMEM = -4,
+    IMSEC_E_IO = -5,
+    IMSEC_E_CONFIG = -6,
+    IMSEC_E_INCOMPLETE = -7, /* need more bytes (stream parsers) */
+} imsec_rc;
+
+const char *imsec_rc_str(int rc);
+
+#define IMSEC_ERRBUF 512
+
+typedef enum {
+    IMSEC_SEV_INFO = 0,
+    IMSEC_SEV_LOW,
+    IMSEC_SEV_MEDIUM,
+    IMSEC_SEV_HIGH,
+    IMSEC_SEV_CRITICAL,
+} imsec_severity;
+
+const char *imsec_severity_str(imsec_severity s);
+/* Parses "info".."critical"; false if unknown. */
+bool imsec_severity_parse(const char *s, imsec_severity *out);
+
+typedef struct {
+    int64_t sec;
+    uint32_t usec;
+} imsec_ts;
+
+/* An IP address: family 4 or 6, bytes in network order (v4 in a[0..3]). */
+typedef struct {
+    uint8_t family;
+    uint8_t a[16];
+} imsec_addr;
+
+enum { IMSEC_PROTO_TCP = 6, IMSEC_PROTO_UDP = 17, IMSEC_PROTO_ESP = 50, IMSEC_PROTO_SCTP = 132 };
+
+typedef struct {
+    imsec_addr src, dst;
+    uint16_t sport, dport;
+    uint8_t proto; /* IMSEC_PROTO_* */
+} imsec_tuple;
+
+/* Formats an address into buf ("10.0.0.1", "2001:db8::1"); returns buf. */
+#define IMSEC_ADDRSTRLEN 46
+const char *imsec_addr_str(const imsec_addr *a, char buf[IMSEC_ADDRSTRLEN]);
+/* Parses a textual IPv4/IPv6 address (no port, no brackets). */
+bool imsec_addr_parse(const char *s, size_t len, imsec_addr *out);
+bool imsec_addr_eq(const imsec_addr *x, const imsec_addr *y);
+
+/* One captured frame, as a source hands it to the engine.
+ * linktype is a pcap LINKTYPE_* / DLT value. frame_no is 1-based over all
+ * inputs, as Wireshark numbers frames. */
+typedef struct {
+    uint64_t frame_no;
+    imsec_ts ts;
+    int linktype;
+    uint32_t caplen, wirelen;
+    const uint8_t *data;
+} imsec_frame;
+
+/* ---- findings ---------------------------------------------------------- */
+
+#define IMSEC_MAX_EVIDENCE 16
+#define IMSEC_SUBJ_LEN 160
+#define IMSEC_REASON_LEN 320
+
+typedef struct {
+    const char *rule;      /* stable rule id, e.g. "KEY-UNPROTECTED-AFTER-SA" */
+    uint32_t sid;          /* EVE signature_id */
+    const char *title;     /* one-line rule description */
+    const char *category;  /* e.g. "ims-key-setup" */
+    imsec_severity sev;
+    imsec_ts ts;           /* time of the triggering frame */
+    imsec_tuple tuple;     /* 5-tuple of the triggering frame */
+    bool has_tuple;
+    uint32_t nframes;      /* evidence frames, first frame first, ascending */
+    uint64_t frames[IMSEC_MAX_EVIDENCE];
+    uint64_t trigger_frame;
+    /* Subject: empty strings when unknown. Bytes come from the wire: sinks escape them. */
+    char impi[IMSEC_SUBJ_LEN];
+    char impu[IMSEC_SUBJ_LEN];
+    char call_id[IMSEC_SUBJ_LEN];
+    char sa[48];
+    char reason[IMSEC_REASON_LEN];
+} imsec_finding;
+
+/* ---- records for `imsec dialogs` ---------------------------------------- */
+
+#define IMSEC_REC_MAX_CALLIDS 8
+
+typedef struct {
+    char call_id[IMSEC_SUBJ_LEN];
+    char from[IMSEC_SUBJ_LEN], to[IMSEC_SUBJ_LEN];
+    char method[24];            /* the dialog-creating method */
+    const char *state;          /* "early", "confirmed", "terminated", "failed", "trying" */
+    uint64_t first_frame, last_frame;
+    imsec_ts start, end;
+    uint32_t sip_messages;      /* SIP messages seen with this Call-ID */
+    uint16_t final_status;      /* final response to the dialog-creating request, 0 if none */
+    bool protected_any;         /* any message travelled inside an SA */
+    /* offer/answer media endpoints, textual "addr:port" */
+    char caller_media[64], callee_media[64];
+} imsec_dialog_rec;
+
+typedef struct {
+    char impi[IMSEC_SUBJ_LEN];
+    char impus[4][IMSEC_SUBJ_LEN];  /* explicit and implicit set (first four) */
+    uint32_t nimpus;
+    char contact[IMSEC_SUBJ_LEN];
+    char pcscf[IMSEC_SUBJ_LEN];     /* from Path */
+    char scscf[IMSEC_SUBJ_LEN];     /* from Service-Route */
+    const char *state;              /* "registered", "challenged", "deregistered", "failed", "pending" */
+    uint32_t expires;
+    uint64_t first_frame, last_frame;
+    imsec_ts start, end;
+    uint32_t ncall_ids;
+    char call_ids[IMSEC_REC_MAX_CALLIDS][IMSEC_SUBJ_LEN];
+    uint32_t call_id_msgs[IMSEC_REC_MAX_CALLIDS];
+    uint32_t sip_messages;
+    char sec_mech[32];              /* agreed mechanism, e.g. "ipsec-3gpp" */
+} imsec_reg_rec;
+
+/* Call-IDs that carry neither a dialog nor a registration (OPTIONS, MESSAGE…). */
+typedef struct {
+    char call_id[IMSEC_SUBJ_LEN];
+    char method[24];
+    uint64_t first_frame, last_frame;
+    uint32_t sip_messages;
+} imsec_txn_rec;
+
+/* ---- statistics ---------------------------------------------------------- */
+
+typedef struct {
+    uint64_t frames, bytes, sip_messages;
+    uint64_t dialogs, registrations, sas;
+    uint64_t esp_packets, esp_decrypted, esp_integrity_failed, esp_unknown_spi;
+    uint64_t udp, tcp, sctp, tls, other_l4;
+    uint64_t ip_fragments, ip_reassembled;
+    uint64_t findings;
+    /* anomalies */
+    uint64_t truncated, malformed_sip, malformed_ip, unsupported_link, tcp_gaps,
+             tcp_resync, frag_overlaps, frag_timeouts, sip_limit;
+    /* evictions */
+    uint64_t ev_dialogs, ev_registrations, ev_tcp_flows, ev_fragments, ev_calls;
+    uint64_t first_unsupported_link; /* a link type counted there (reported once) */
+    imsec_ts first_ts, last_ts;
+} imsec_stats;
+
+/* ---- configuration (rules, site profile, keys) ------------------------- */
+
+typedef struct imsec_config imsec_config;
+
+/* A config starts with the built-in rules/default.json. */
+imsec_config *imsec_config_new(char err[IMSEC_ERRBUF]);
+void imsec_config_free(imsec_config *c);
+/* Layer a rule/site file over what is loaded; errors name file and JSON path.
+ * All errors are collected into err (one per line, truncated to IMSEC_ERRBUF). */
+IMSEC_NODISCARD int imsec_config_load_rules(imsec_config *c, const char *path, char err[IMSEC_ERRBUF]);
+IMSEC_NODISCARD int imsec_config_load_keys(imsec_config *c, const char *path, char err[IMSEC_ERRBUF]);
+void imsec_config_set_show_secrets(imsec_config *c, bool on);
+
+/* ---- the engine ----------------------------------------------------------- */
+
+typedef struct imsec_engine imsec_engine;
+
+typedef enum { IMSEC_LOG_ERROR, IMSEC_LOG_WARN, IMSEC_LOG_INFO, IMSEC_LOG_DEBUG } imsec_log_level;
+
+typedef struct {
+    void *ud;
+    void (*on_finding)(void *ud, const imsec_finding *f);
+    void (*on_dialog)(void *ud, const imsec_dialog_rec *d);   /* when a dialog ends or at finish */
+    void (*on_registration)(void *ud, const imsec_reg_rec *r);
+    void (*on_txn)(void *ud, const imsec_txn_rec *t);
+    void (*log)(void *ud, imsec_log_level lvl, const char *module, const char *msg);
+} imsec_callbacks;
+
+/* cfg is borrowed and must outlive the engine. seed keys the hash tables
+ * (attacker-chosen keys); any value gives the same output. */
+imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *cb,
+                               uint64_t seed, char err[IMSEC_ERRBUF]);
+void imsec_engine_free(imsec_engine *e);
+/* Feed one frame. Never fails on hostile input: problems become counters. */
+void imsec_engine_feed(imsec_engine *e, const imsec_frame *f);
+/* End of input: flush reassembly, run end-of-input detectors, emit the
+ * remaining dialog/registration records ordered by first frame. */
+void imsec_engine_finish(imsec_engine *e);
+const imsec_stats *imsec_engine_stats(const imsec_engine *e);
+
+/* Rule catalogue (for `imsec rules list`): effective settings. */
+typedef struct {
+    const char *rule, *title, *category;
+    uint32_t sid;
+    imsec_severity sev;
+    bool enabled;
+} imsec_rule_info;
+size_t imsec_config_rule_count(const imsec_config *c);
+bool imsec_config_rule_at(const imsec_config *c, size_t i, imsec_rule_info *out);
+/* Effective rules + site as JSON text (caller frees with free()). */
+char *imsec_config_dump_json(const imsec_config *c);
+
+const char *imsec_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
