@@ -77,5 +77,8 @@ void net_decode_transport(net_decoder *d, const net_meta *outer, uint8_t next_he
 /* End of input: hand over what TCP still holds (with NET_F_FIN), drop
  * incomplete fragments (counted as timeouts). */
 void net_decoder_flush(net_decoder *d);
+/* TCP segments that overlapped bytes already held (first-wins policy); not
+ * in imsec_stats, which has no field for it. */
+uint64_t net_decoder_tcp_overlaps(const net_decoder *d);
 
 #endif
