@@ -1,5 +1,7 @@
 #include "base/imsec_str.h"
 
+#include <stdlib.h>
+
 bool imsec_str_eq(imsec_str a, imsec_str b)
 {
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
@@ -236,4 +238,16 @@ char *imsec_str_copy(imsec_str s, char *dst, size_t cap)
         memcpy(dst, s.p, n);
     dst[n] = '\0';
     return dst;
+}
+
+char *imsec_str_dup(imsec_str s, size_t cap)
+{
+    size_t n = s.len < cap ? s.len : cap;
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, s.p, n);
+    d[n] = '\0';
+    return d;
 }

@@ -79,4 +79,9 @@ typedef struct {
     uint32_t len;
 } imsec_ostr;
 
+
+
+/* Heap copy, NUL-terminated, at most cap bytes kept (state keeps copies
+ * with size caps, never slices). Returns NULL on allocation failure. */
+char *imsec_str_dup(imsec_str s, size_t cap);
 #endif

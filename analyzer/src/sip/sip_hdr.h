@@ -3,7 +3,12 @@
  * Each takes a slice (usually one header value, or one element of a comma
  * list from imsec_str_list_next) and fills a struct of slices into the same
  * buffer. Returns IMSEC_OK or IMSEC_E_MALFORMED; on error the output is
- * zeroed. CRLF followed by whitespace (folding) counts as whitespace. */
+ * zeroed. CRLF followed by whitespace (folding) counts as whitespace.
+ *
+ * Implemented in three files of the sip layer: sip_uri.c (URIs, parameters,
+ * name-addr), sip_auth.c (Digest, AKA nonce) and sip_hdr.c (the rest);
+ * sip_lex.{h,c} holds the shared character classes. Input slices may be
+ * empty with p == NULL. */
 #ifndef IMSEC_SIP_HDR_H
 #define IMSEC_SIP_HDR_H
 
@@ -25,6 +30,7 @@ typedef struct {
     bool has_port;
     imsec_str params;   /* after the first ';' up to '?' (without the leading ';') */
     imsec_str headers;  /* after '?' */
+    imsec_str rest;     /* everything after "scheme:" (the opaque part of other schemes) */
 } sip_uri;
 IMSEC_NODISCARD int sip_uri_parse(imsec_str s, sip_uri *u);
 /* Look up ;name[=value] in a parameter list "a=b;c;d=e" (name case-insensitive).
@@ -32,7 +38,8 @@ IMSEC_NODISCARD int sip_uri_parse(imsec_str s, sip_uri *u);
 bool sip_param_get(imsec_str params, const char *name, imsec_str *val);
 /* Look up name=value in an escaped URI header part "a=b&c=d" (Refer-To ?Replaces=). */
 bool sip_uri_header_get(imsec_str headers, const char *name, imsec_str *val);
-/* Percent-decoding into out; returns length or -1 if cap is too small / bad escape. */
+/* Percent-decoding into out (no NUL is appended; %00 stays a 0 byte);
+ * returns length or -1 if cap is too small / bad escape. */
 long sip_uri_unescape(imsec_str s, char *out, size_t cap);
 
 /* ---- name-addr / addr-spec with header params (From, To, Contact, Route,
@@ -51,7 +58,8 @@ imsec_str sip_naddr_tag(const sip_naddr *n);
 
 /* ---- Via (RFC 3261 §20.42) ---- */
 typedef struct {
-    imsec_str protocol;   /* "SIP/2.0" */
+    imsec_str protocol;   /* "SIP/2.0" (raw: LWS around '/' is kept, RFC 3261 §25.1 SLASH) */
+    imsec_str proto_name, proto_version; /* "SIP", "2.0" */
     imsec_str transport;  /* "UDP", "TCP", ... */
     imsec_str host;
     uint16_t port;

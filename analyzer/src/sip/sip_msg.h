@@ -88,10 +88,21 @@ typedef enum {
 /* Parse one message at the start of buf.
  * Returns bytes consumed (> 0), IMSEC_E_INCOMPLETE (stream: need more),
  * IMSEC_E_MALFORMED, IMSEC_E_LIMIT (more headers than cap, or message too
- * long). On error *m is zeroed except hdrs/cap. Leading CRLFs (keep-alives)
- * are consumed and counted in the returned length. */
+ * long). On error *m is zeroed except hdrs/cap (and first[] = SIP_NO_HDR).
+ * Leading CRLFs (keep-alives) are consumed and counted in the returned
+ * length. In datagram mode bytes after Content-Length are not consumed
+ * (RFC 3261 §18.3: ignored), so the result may be < len. Duplicate
+ * Content-Length / Call-ID / CSeq / From / To with different values are
+ * IMSEC_E_MALFORMED (ambiguous framing / dialog, RFC 4475 §3.3.8-9). */
 IMSEC_NODISCARD int sip_msg_parse(const uint8_t *buf, uint32_t len, sip_mode mode,
                                   sip_hdr *hdrs, uint16_t cap, sip_msg *m);
+
+/* Same as sip_msg_parse; on IMSEC_E_INCOMPLETE with the header section
+ * complete, *need (if not NULL) is the total number of bytes from buf that
+ * the message needs (Content-Length known), else 0. Lets a stream reader
+ * wait without re-parsing (anti-quadratic). */
+IMSEC_NODISCARD int sip_msg_parse_need(const uint8_t *buf, uint32_t len, sip_mode mode,
+                                       sip_hdr *hdrs, uint16_t cap, sip_msg *m, uint32_t *need);
 
 /* For stream resynchronisation: offset of the next plausible start line
  * (request "METHOD sip:... SIP/2.0" or "SIP/2.0 NNN") at a line start
