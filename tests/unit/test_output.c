@@ -301,9 +301,9 @@ static void test_eve_stats_golden(void **state)
         m.p,
         "{\"event_type\":\"stats\",\"stats\":{\"frames\":38,\"bytes\":9120,\"sip_messages\":21,"
         "\"dialogs\":3,\"registrations\":0,\"sas\":0,"
-        "\"esp\":{\"packets\":18446744073709551615,\"decrypted\":0,\"integrity_failed\":0,\"unknown_spi\":0},"
+        "\"esp\":{\"packets\":18446744073709551615,\"decrypted\":0,\"integrity_failed\":0,\"unknown_spi\":0,\"null_decoded\":0},"
         "\"anomalies\":{\"truncated\":0,\"malformed_sip\":0,\"malformed_ip\":0,\"unsupported_link\":0,"
-        "\"tcp_gaps\":1,\"tcp_resync\":0,\"frag_overlaps\":0,\"frag_timeouts\":0,\"sip_limit\":0},"
+        "\"tcp_gaps\":1,\"tcp_resync\":0,\"frag_overlaps\":0,\"tcp_overlaps\":0,\"frag_timeouts\":0,\"sip_limit\":0},"
         "\"evictions\":{\"dialogs\":0,\"registrations\":0,\"tcp_flows\":0,\"fragments\":0,\"calls\":2},"
         "\"findings\":1,\"transport\":{\"udp\":30,\"tcp\":0,\"sctp\":0,\"tls\":0,\"other\":0},"
         "\"ip\":{\"fragments\":0,\"reassembled\":0}}}\n");
@@ -434,7 +434,7 @@ static void test_text_finding_and_summary(void **state)
         "Summary\n"
         "  frames: 38  bytes: 9120  SIP messages: 21\n"
         "  dialogs: 3  registrations: 0  SAs: 0\n"
-        "  ESP: 0 packets, 0 decrypted, 0 integrity failed, 0 unknown SPI\n"
+        "  ESP: 0 packets, 0 decrypted, 0 ESP-NULL decoded, 0 integrity failed, 0 unknown SPI\n"
         "  findings: 3 (critical 1, high 2, medium 0, low 0, info 0)\n"
         "    KEY-CK-IK-EXPOSED                critical 1\n"
         "    KEY-UNPROTECTED-AFTER-SA         high     2\n"

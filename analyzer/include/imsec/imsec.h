@@ -161,13 +161,35 @@ typedef struct {
     uint32_t sip_messages;
 } imsec_txn_rec;
 
+/* One SIP message as the engine saw it (for the plugin, the report and
+ * `--log-sip`). Borrowed: valid only during the callback. */
+typedef struct {
+    uint64_t frame;             /* frame that delivered/completed the message */
+    imsec_ts ts;
+    imsec_tuple tuple;
+    bool is_request;
+    char method[24];            /* request method, or the CSeq method of a response */
+    uint16_t status;            /* responses */
+    char call_id[IMSEC_SUBJ_LEN];
+    const uint8_t *data;        /* the SIP message bytes; inside ESP: the plaintext */
+    uint32_t len;
+    bool in_esp;                /* travelled inside ESP (decrypted or ESP-NULL) */
+    uint32_t spi;               /* with in_esp */
+    char sa[48];                /* "0x1001/0x2002" when the message is tied to an SA pair */
+    uint64_t sa_frame;          /* frame where that SA was agreed, 0 if unknown */
+    char impi[IMSEC_SUBJ_LEN];  /* registration the message belongs to, if any */
+    const char *src_role, *dst_role; /* "UE", "P-CSCF", "S-CSCF", "peer" or "" */
+} imsec_msg_rec;
+
 /* ---- statistics ---------------------------------------------------------- */
 
 typedef struct {
     uint64_t frames, bytes, sip_messages;
     uint64_t dialogs, registrations, sas;
     uint64_t esp_packets, esp_decrypted, esp_integrity_failed, esp_unknown_spi;
+    uint64_t esp_null_decoded;  /* ESP-NULL recognised without keys and decoded */
     uint64_t udp, tcp, sctp, tls, other_l4;
+    uint64_t tcp_overlaps;
     uint64_t ip_fragments, ip_reassembled;
     uint64_t findings;
     /* anomalies */
@@ -204,6 +226,7 @@ typedef struct {
     void (*on_dialog)(void *ud, const imsec_dialog_rec *d);   /* when a dialog ends or at finish */
     void (*on_registration)(void *ud, const imsec_reg_rec *r);
     void (*on_txn)(void *ud, const imsec_txn_rec *t);
+    void (*on_message)(void *ud, const imsec_msg_rec *m);    /* every SIP message, in order */
     void (*log)(void *ud, imsec_log_level lvl, const char *module, const char *msg);
 } imsec_callbacks;
 

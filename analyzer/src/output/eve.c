@@ -236,6 +236,7 @@ json_object *eve_stats_obj(const imsec_stats *s)
         add_u64(esp, "decrypted", s->esp_decrypted);
         add_u64(esp, "integrity_failed", s->esp_integrity_failed);
         add_u64(esp, "unknown_spi", s->esp_unknown_spi);
+        add_u64(esp, "null_decoded", s->esp_null_decoded);
     }
     json_object *an = json_object_new_object();
     add(st, "anomalies", an);
@@ -247,6 +248,7 @@ json_object *eve_stats_obj(const imsec_stats *s)
         add_u64(an, "tcp_gaps", s->tcp_gaps);
         add_u64(an, "tcp_resync", s->tcp_resync);
         add_u64(an, "frag_overlaps", s->frag_overlaps);
+        add_u64(an, "tcp_overlaps", s->tcp_overlaps);
         add_u64(an, "frag_timeouts", s->frag_timeouts);
         add_u64(an, "sip_limit", s->sip_limit);
     }

@@ -153,8 +153,10 @@ int text_summary(text_ctx *t, const imsec_stats *s, const char *const *damage, s
     out_printf(w, "  dialogs: %llu  registrations: %llu  SAs: %llu\n",
                (unsigned long long)s->dialogs, (unsigned long long)s->registrations,
                (unsigned long long)s->sas);
-    out_printf(w, "  ESP: %llu packets, %llu decrypted, %llu integrity failed, %llu unknown SPI\n",
+    out_printf(w, "  ESP: %llu packets, %llu decrypted, %llu ESP-NULL decoded, %llu integrity failed, "
+                  "%llu unknown SPI\n",
                (unsigned long long)s->esp_packets, (unsigned long long)s->esp_decrypted,
+               (unsigned long long)s->esp_null_decoded,
                (unsigned long long)s->esp_integrity_failed,
                (unsigned long long)s->esp_unknown_spi);
     out_printf(w, "  findings: %llu", (unsigned long long)t->findings);
@@ -179,6 +181,7 @@ int text_summary(text_ctx *t, const imsec_stats *s, const char *const *damage, s
         {"malformed IP", s->malformed_ip},   {"unsupported link", s->unsupported_link},
         {"TCP gaps", s->tcp_gaps},           {"TCP resyncs", s->tcp_resync},
         {"fragment overlaps", s->frag_overlaps}, {"fragment timeouts", s->frag_timeouts},
+        {"TCP overlaps", s->tcp_overlaps},
         {"SIP limits hit", s->sip_limit},
     };
     nonzero_line(w, "  anomalies: ", an, sizeof an / sizeof *an);

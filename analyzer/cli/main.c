@@ -1,0 +1,401 @@
+/* imsec — the command line around libimsec.
+ *
+ * Thin by design (architecture.md): it parses arguments, picks sources and
+ * sinks, shows progress and maps the outcome to exit codes. All protocol
+ * knowledge lives in the library. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/cap_file.h"
+#include "cli_common.h"
+#include "cli_out.h"
+#include "imsec/imsec.h"
+
+enum { EXIT_CLEAN = CLI_EXIT_CLEAN, EXIT_FINDINGS = CLI_EXIT_FINDINGS, EXIT_USAGE = CLI_EXIT_USAGE };
+
+typedef enum { CMD_ANALYZE, CMD_DIALOGS, CMD_RULES } command;
+
+typedef struct {
+    command cmd;
+    cli_format format;
+    const char *out_path;
+    const char *rules[16];
+    int nrules;
+    const char *keys[8];
+    int nkeys;
+    const char *globs[16];
+    int nglobs;
+    const char *inputs[256];
+    int ninputs;
+    imsec_severity fail_on;
+    bool show_secrets, quiet, verbose, color;
+    const char *rules_sub; /* list | check */
+} cli_opts;
+
+static const char usage_text[] =
+    "usage: imsec [analyze] [options] FILE...     analyse pcap/pcapng captures (the default)\n"
+    "       imsec dialogs [options] FILE...       registrations, dialogs and Call-IDs found\n"
+    "       imsec rules list|check [FILE...]      show effective rules; validate rule files\n"
+    "       imsec --help | --version\n";
+
+static const char help_text[] =
+    "\n"
+    "imsec reads captured IMS traffic, rebuilds registrations, security\n"
+    "agreements and dialogs, and reports what breaks the IMS security model.\n"
+    "\n"
+    "Examples:\n"
+    "  imsec capture.pcap                      findings as text, summary at the end\n"
+    "  imsec --format eve -o alerts.json a.pcap b.pcapng\n"
+    "                                          EVE JSON lines (Suricata-style) for a SIEM\n"
+    "  imsec -Y 'KEY-*' --fail-on medium x.pcap\n"
+    "                                          only KEY rules; exit 1 on medium or worse\n"
+    "  imsec dialogs --format eve x.pcap       one record per dialog / registration\n"
+    "  imsec rules check site.json             validate a site/rule file\n"
+    "\n"
+    "Options:\n"
+    "  -r FILE             input capture (same as a FILE argument); repeatable.\n"
+    "                      Several files are read in time order; frame numbers\n"
+    "                      count on across files, as Wireshark numbers them.\n"
+    "  -Y GLOB             keep only findings whose rule id matches (e.g. 'KEY-*');\n"
+    "                      repeatable.\n"
+    "  --format FMT        text (default, for people) or eve (JSON lines).\n"
+    "  -o FILE             write output to FILE ('-' = stdout).\n"
+    "  --rules FILE        rule/site file layered over the built-in defaults;\n"
+    "                      repeatable, later files win key by key.\n"
+    "  --keys FILE         subscriber keys (IMPI, K, OPc/OP, AMF) and ESP SAs.\n"
+    "  --show-secrets      print keys, CK and IK (redacted by default).\n"
+    "  --fail-on SEV       exit 1 if a finding is at or above SEV\n"
+    "                      (info, low, medium, high, critical; default high).\n"
+    "  --color             colour severities in text output.\n"
+    "  -q                  quiet: no summary, no progress.\n"
+    "  -v                  more detail in the summary.\n"
+    "  -h, --help          this help.   --version  print the version.\n"
+    "\n"
+    "Exit codes: 0 ran, no finding at or above --fail-on; 1 ran, findings at or\n"
+    "above it; 2 usage or input error (unreadable file, bad rule file).\n"
+    "A truncated or corrupt capture is analysed up to the damage, which the\n"
+    "summary reports.\n"
+    "\n"
+    "Rules: `imsec rules list` shows every rule with its severity; the rule\n"
+    "catalogue and rule file format are described in README.md.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "imsec: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%sTry 'imsec --help'.\n", usage_text);
+    return EXIT_USAGE;
+}
+
+enum {
+    OPT_FORMAT = 256, OPT_RULES, OPT_KEYS, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_VERSION, OPT_COLOR
+};
+
+static int parse_args(int argc, char **argv, cli_opts *o)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"rules", required_argument, NULL, OPT_RULES},
+        {"keys", required_argument, NULL, OPT_KEYS},
+        {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"color", no_argument, NULL, OPT_COLOR},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+r:Y:o:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
+                return usage_error("too many input files%s", "");
+            o->inputs[o->ninputs++] = optarg;
+            break;
+        case 'Y':
+            if (o->nglobs >= (int)(sizeof o->globs / sizeof *o->globs))
+                return usage_error("too many -Y patterns%s", "");
+            o->globs[o->nglobs++] = optarg;
+            break;
+        case 'o': o->out_path = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            fputs(help_text, stdout);
+            exit(EXIT_CLEAN);
+        case OPT_VERSION:
+            printf("imsec %s\n", imsec_version());
+            exit(EXIT_CLEAN);
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                o->format = CLI_TEXT;
+            else if (strcmp(optarg, "eve") == 0 || strcmp(optarg, "json") == 0)
+                o->format = CLI_EVE;
+            else
+                return usage_error("unknown --format '%s' (text or eve)", optarg);
+            break;
+        case OPT_RULES:
+            if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
+                return usage_error("too many --rules files%s", "");
+            o->rules[o->nrules++] = optarg;
+            break;
+        case OPT_KEYS:
+            if (o->nkeys >= (int)(sizeof o->keys / sizeof *o->keys))
+                return usage_error("too many --keys files%s", "");
+            o->keys[o->nkeys++] = optarg;
+            break;
+        case OPT_SHOW_SECRETS: o->show_secrets = true; break;
+        case OPT_COLOR: o->color = true; break;
+        case OPT_FAIL_ON:
+            if (!imsec_severity_parse(optarg, &o->fail_on))
+                return usage_error("unknown severity '%s' for --fail-on", optarg);
+            break;
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
+            return usage_error("too many input files%s", "");
+        o->inputs[o->ninputs++] = argv[optind];
+    }
+    return -1;
+}
+
+/* ---- the analysis run ---- */
+
+typedef struct {
+    const cli_opts *o;
+    cli_out *out;
+    bool fail;
+    uint64_t shown;
+} run_ctx;
+
+static bool rule_selected(const cli_opts *o, const char *rule)
+{
+    if (o->nglobs == 0)
+        return true;
+    for (int i = 0; i < o->nglobs; i++)
+        if (fnmatch(o->globs[i], rule, 0) == 0)
+            return true;
+    return false;
+}
+
+static void on_finding(void *ud, const imsec_finding *f)
+{
+    run_ctx *r = ud;
+    if (!rule_selected(r->o, f->rule))
+        return;
+    r->shown++;
+    if (f->sev >= r->o->fail_on)
+        r->fail = true;
+    if (r->o->cmd == CMD_ANALYZE)
+        cli_out_finding(r->out, f);
+}
+
+static void on_dialog(void *ud, const imsec_dialog_rec *d)
+{
+    run_ctx *r = ud;
+    if (r->o->cmd == CMD_DIALOGS)
+        cli_out_dialog(r->out, d);
+}
+
+static void on_registration(void *ud, const imsec_reg_rec *g)
+{
+    run_ctx *r = ud;
+    if (r->o->cmd == CMD_DIALOGS)
+        cli_out_registration(r->out, g);
+}
+
+static void on_txn(void *ud, const imsec_txn_rec *t)
+{
+    run_ctx *r = ud;
+    if (r->o->cmd == CMD_DIALOGS)
+        cli_out_txn(r->out, t);
+}
+
+static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
+{
+    run_ctx *r = ud;
+    if (lvl == IMSEC_LOG_DEBUG && !r->o->verbose)
+        return;
+    if (!r->o->quiet || lvl == IMSEC_LOG_ERROR)
+        fprintf(stderr, "imsec: %s: %s\n", module, msg);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Progress goes to stderr only on a terminal and only for inputs big enough
+ * to wait for; it is wall-clock driven but never touches the output. */
+static void progress(const cap_file_set *cs, const imsec_stats *st, uint64_t shown, bool final)
+{
+    uint64_t total = cap_file_bytes_total(cs), done = cap_file_bytes_read(cs);
+    if (final) {
+        fprintf(stderr, "\r%70s\r", "");
+        return;
+    }
+    double pct = total ? 100.0 * (double)done / (double)total : 0.0;
+    fprintf(stderr, "\r  %5.1f%%  %.1f/%.1f MB  %llu frames  %llu SIP  %llu findings ", pct,
+            (double)done / 1e6, (double)total / 1e6, (unsigned long long)st->frames,
+            (unsigned long long)st->sip_messages, (unsigned long long)shown);
+}
+
+static int load_config(const cli_opts *o, imsec_config **out)
+{
+    return cli_load_config(o->rules, o->nrules, o->keys, o->nkeys, o->show_secrets, out);
+}
+
+static int run_analysis(const cli_opts *o)
+{
+    int rc = EXIT_USAGE;
+    char err[IMSEC_ERRBUF] = "";
+    imsec_config *cfg = NULL;
+    cap_file_set *cs = NULL;
+    imsec_engine *e = NULL;
+    cli_out *out = NULL;
+
+    if (o->ninputs == 0)
+        return usage_error("no input file%s", "");
+    if (load_config(o, &cfg) != EXIT_CLEAN)
+        return EXIT_USAGE;
+    cs = cap_file_open(o->inputs, (size_t)o->ninputs, err);
+    if (!cs) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    out = cli_out_open(o->out_path, o->format, o->cmd == CMD_DIALOGS, o->color, cfg, err);
+    if (!out) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    run_ctx r = {.o = o, .out = out};
+    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
+                          .on_registration = on_registration, .on_txn = on_txn, .log = on_log};
+    uint64_t seed = cli_seed();
+    e = imsec_engine_new(cfg, &cb, seed, err);
+    if (!e) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    bool show_progress = !o->quiet && isatty(STDERR_FILENO) &&
+                         cap_file_bytes_total(cs) > (32u << 20);
+    double next = now_s() + 0.5;
+    imsec_frame fr;
+    while (cap_file_next(cs, &fr) == 1) {
+        imsec_engine_feed(e, &fr);
+        if (show_progress && (fr.frame_no & 0x3fff) == 0 && now_s() >= next) {
+            progress(cs, imsec_engine_stats(e), r.shown, false);
+            next = now_s() + 0.5;
+        }
+    }
+    imsec_engine_finish(e);
+    if (show_progress)
+        progress(cs, imsec_engine_stats(e), r.shown, true);
+    uint32_t ndamage = 0;
+    const char *damage = cap_file_damage(cs, &ndamage);
+    cli_out_finish(out, imsec_engine_stats(e), ndamage ? damage : NULL, !o->quiet, o->verbose);
+    if (ndamage && !o->quiet && o->format != CLI_TEXT)
+        fprintf(stderr, "imsec: %s", damage);
+    rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
+done:
+    if (out && cli_out_close(out, err) != 0) {
+        fprintf(stderr, "imsec: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    imsec_engine_free(e);
+    cap_file_close(cs);
+    imsec_config_free(cfg);
+    return rc;
+}
+
+static int run_rules(const cli_opts *o)
+{
+    if (!o->rules_sub || (strcmp(o->rules_sub, "list") != 0 && strcmp(o->rules_sub, "check") != 0))
+        return usage_error("rules: say 'list' or 'check'%s", "");
+    imsec_config *cfg = NULL;
+    char err[IMSEC_ERRBUF] = "";
+    cfg = imsec_config_new(err);
+    if (!cfg) {
+        fprintf(stderr, "imsec: built-in rules: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    /* `rules check` validates every file and reports all of them. */
+    for (int i = 0; i < o->ninputs; i++) {
+        if (imsec_config_load_rules(cfg, o->inputs[i], err) != IMSEC_OK) {
+            fprintf(stderr, "imsec: %s\n", err);
+            rc = EXIT_USAGE;
+        } else if (strcmp(o->rules_sub, "check") == 0) {
+            printf("%s: ok\n", o->inputs[i]);
+        }
+    }
+    if (strcmp(o->rules_sub, "check") == 0) {
+        if (o->ninputs == 0)
+            printf("built-in rules: ok (%zu rules)\n", imsec_config_rule_count(cfg));
+    } else if (rc == EXIT_CLEAN) {
+        if (o->format == CLI_EVE) {
+            char *js = imsec_config_dump_json(cfg);
+            if (js)
+                puts(js);
+            free(js);
+        } else {
+            printf("%-28s %-6s %-9s %-8s %s\n", "RULE", "SID", "SEVERITY", "ENABLED", "TITLE");
+            imsec_rule_info ri;
+            for (size_t i = 0; imsec_config_rule_at(cfg, i, &ri); i++)
+                printf("%-28s %-6u %-9s %-8s %s\n", ri.rule, ri.sid, imsec_severity_str(ri.sev),
+                       ri.enabled ? "yes" : "no", ri.title);
+        }
+    }
+    imsec_config_free(cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_opts o = {.cmd = CMD_ANALYZE, .format = CLI_TEXT, .fail_on = IMSEC_SEV_HIGH};
+    int argi = 1;
+    if (argc > 1) {
+        const char *w = argv[1];
+        if (strcmp(w, "analyze") == 0) {
+            argi = 2;
+        } else if (strcmp(w, "dialogs") == 0) {
+            o.cmd = CMD_DIALOGS;
+            argi = 2;
+        } else if (strcmp(w, "rules") == 0) {
+            o.cmd = CMD_RULES;
+            argi = 2;
+            if (argc > 2 && argv[2][0] != '-') {
+                o.rules_sub = argv[2];
+                argi = 3;
+            }
+        } else if (strcmp(w, "live") == 0) {
+            return cmd_live(argc - 1, argv + 1);
+        } else if (strcmp(w, "report") == 0) {
+            return cmd_report(argc - 1, argv + 1);
+        }
+    } else {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    /* getopt_long sees the arguments after the command word. */
+    argv[argi - 1] = argv[0];
+    int prc = parse_args(argc - argi + 1, argv + argi - 1, &o);
+    if (prc >= 0)
+        return prc;
+    if (o.cmd == CMD_RULES)
+        return run_rules(&o);
+    return run_analysis(&o);
+}

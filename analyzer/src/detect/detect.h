@@ -1,0 +1,70 @@
+/* detect: the detector registry (style.md §2.6).
+ *
+ * Each family file (key.c, sess.c, ...) exports one const table of
+ * detect_def. At engine start the registry binds every def to its rule's
+ * effective settings (enabled, severity, parameters) and builds one array
+ * per hook, in table order, so no packet walks disabled detectors and the
+ * call order — hence the output — is deterministic. Detectors read state
+ * through const views, parse no bytes, and report through detect_emit. */
+#ifndef IMSEC_DETECT_H
+#define IMSEC_DETECT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "imsec/imsec.h"
+#include "state/state.h"
+
+enum { DETECT_HOOK_SIP = 1u << 0, DETECT_HOOK_END = 1u << 1 };
+
+#define DETECT_MAX_PARAMS 4
+
+typedef struct detect_ctx detect_ctx;
+typedef struct detect_rule detect_rule;
+
+typedef struct {
+    const char *rule;                         /* id in rules/catalog */
+    uint32_t hooks;
+    const char *params[DETECT_MAX_PARAMS];    /* int parameters read at start, by name */
+    void (*on_sip)(detect_ctx *dc, const detect_rule *r, const st_msg *ev);
+    void (*on_end)(detect_ctx *dc, const detect_rule *r);
+} detect_def;
+
+struct detect_rule {
+    const detect_def *def;
+    const char *id, *title, *category;
+    uint32_t sid;
+    imsec_severity sev;
+    int64_t p[DETECT_MAX_PARAMS];             /* values of def->params */
+};
+
+/* Family tables. */
+extern const detect_def detect_key_defs[];
+extern const size_t detect_key_ndefs;
+extern const detect_def detect_sess_defs[];
+extern const size_t detect_sess_ndefs;
+
+/* Finding sink, provided by the engine. */
+typedef void (*detect_emit_fn)(void *ud, const imsec_finding *f);
+
+/* Builds the hook arrays; err names a rule whose def and catalogue disagree. */
+detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats,
+                       detect_emit_fn emit, void *ud, char err[IMSEC_ERRBUF]);
+void detect_free(detect_ctx *dc);
+void detect_on_sip(detect_ctx *dc, const st_msg *ev);
+void detect_on_end(detect_ctx *dc);
+/* Read-only access to state and configuration for detectors. */
+st_state *detect_state(detect_ctx *dc);
+const imsec_config *detect_config(detect_ctx *dc);
+
+/* Start a finding for rule r triggered by the frame in m (may be NULL at end
+ * of input): rule, severity, time, tuple and trigger frame are filled. */
+void detect_finding_init(const detect_rule *r, const net_meta *m, imsec_finding *f);
+/* Adds an evidence frame (kept sorted and unique, capped). */
+void detect_finding_frame(imsec_finding *f, uint64_t frame);
+void detect_finding_reason(imsec_finding *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void detect_emit(detect_ctx *dc, imsec_finding *f);
+
+#endif

@@ -1,0 +1,47 @@
+/* SESS-* detectors: sessions per terminal (detections.md). */
+#include <string.h>
+
+#include "detect/detect.h"
+
+enum { SESS_LATCH_PARALLEL = 1u << 0 };
+
+static void parallel_check(detect_ctx *dc, const detect_rule *r, const st_msg *ev, term_entry *t)
+{
+    int64_t max = r->p[0];
+    if (!t)
+        return;
+    if ((int64_t)t->alive <= max) {
+        t->det_flags &= ~(uint32_t)SESS_LATCH_PARALLEL; /* episode over: may fire again */
+        return;
+    }
+    if (!ev->session_started || (t->det_flags & SESS_LATCH_PARALLEL))
+        return;
+    t->det_flags |= SESS_LATCH_PARALLEL;
+    imsec_finding f;
+    detect_finding_init(r, ev->m, &f);
+    for (unsigned i = 0; i < t->ntracked; i++)
+        detect_finding_frame(&f, t->frames[i]);
+    bool is_impi = strncmp(t->key, "sip:", 4) != 0 && strncmp(t->key, "tel:", 4) != 0;
+    imsec_str_copy(imsec_str_make(t->key, strlen(t->key)), is_impi ? f.impi : f.impu,
+                   IMSEC_SUBJ_LEN);
+    imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id);
+    detect_finding_reason(&f, "terminal %s has %u sessions alive at once (limit %lld)", t->key,
+                          t->alive, (long long)max);
+    detect_emit(dc, &f);
+}
+
+static void parallel_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
+{
+    if (!ev->session_started && !ev->session_ended)
+        return;
+    parallel_check(dc, r, ev, ev->orig_term);
+    parallel_check(dc, r, ev, ev->term_term);
+}
+
+const detect_def detect_sess_defs[] = {
+    {.rule = "SESS-PARALLEL-LIMIT",
+     .hooks = DETECT_HOOK_SIP,
+     .params = {"max"},
+     .on_sip = parallel_on_sip},
+};
+const size_t detect_sess_ndefs = sizeof detect_sess_defs / sizeof detect_sess_defs[0];

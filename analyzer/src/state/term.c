@@ -1,0 +1,31 @@
+#include "state/term.h"
+
+#include <stdlib.h>
+
+void term_entry_free(term_entry *t)
+{
+    if (!t)
+        return;
+    free(t->key);
+    free(t);
+}
+
+void term_session_add(term_entry *t, uint64_t frame)
+{
+    t->alive++;
+    if (t->alive > t->peak)
+        t->peak = t->alive;
+    if (t->ntracked < TERM_MAX_TRACKED)
+        t->frames[t->ntracked++] = frame;
+}
+
+void term_session_del(term_entry *t, uint64_t frame)
+{
+    if (t->alive)
+        t->alive--;
+    for (unsigned i = 0; i < t->ntracked; i++)
+        if (t->frames[i] == frame) {
+            t->frames[i] = t->frames[--t->ntracked];
+            break;
+        }
+}

@@ -1,0 +1,28 @@
+/* term: live sessions per terminal (a registration's private identity when
+ * the public identity is known to belong to one, else the public identity
+ * itself), for parallel-session accounting (detections.md SESS-/XFER-). */
+#ifndef IMSEC_STATE_TERM_H
+#define IMSEC_STATE_TERM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state/tbl.h"
+
+#define TERM_MAX_TRACKED 16 /* sessions remembered as evidence per terminal */
+
+typedef struct term_entry {
+    tbl_node n;
+    char *key;                          /* owned */
+    uint32_t alive;                     /* sessions alive now */
+    uint32_t peak;
+    uint64_t frames[TERM_MAX_TRACKED];  /* creating frames of tracked live sessions */
+    uint8_t ntracked;
+    uint32_t det_flags;                 /* per-detector latches (e.g. limit reported) */
+} term_entry;
+
+void term_entry_free(term_entry *t);
+void term_session_add(term_entry *t, uint64_t frame);
+void term_session_del(term_entry *t, uint64_t frame);
+
+#endif
