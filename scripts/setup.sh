@@ -9,7 +9,9 @@ PKGS=(
   clang libclang-rt-14-dev llvm
   tshark tcpdump wireshark-dev libwireshark-dev
   sip-tester kamailio sngrep tcpreplay
-  iproute2 python3 procps
+  iproute2 python3 procps python3-cryptography ethtool
+  chromium
+  time
 )
 
 missing=()
