@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Independent oracle (issue 2): for every capture in samples/ and tests/,
+# the Call-IDs and SIP messages per Call-ID reported by `imsec dialogs`
+# equal what tshark reports. Args: BUILD_DIR SOURCE_DIR [TESTDATA]
+set -uo pipefail
+build=$1 src=$2
+command -v tshark >/dev/null || { echo "tshark missing"; exit 77; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail=0 n=0
+shopt -s nullglob
+for pcap in "$src"/samples/*.pcap "$src"/samples/*.pcapng "$src"/tests/captures/*.pcap; do
+  name=$(basename "$pcap")
+  # ESP samples: tshark sees only what travels in clear, and so must imsec
+  # without keys; the keys are not passed here on purpose.
+  "$build/imsec" dialogs --format eve -q -o "$work/$name.eve" "$pcap" >/dev/null 2>"$work/err"
+  rc=$?
+  if [ $rc -gt 1 ]; then echo "FAIL $name: imsec exit $rc: $(cat "$work/err")"; fail=1; continue; fi
+  tshark -n -r "$pcap" -Y sip -T fields -e sip.Call-ID -E occurrence=a -E aggregator=, \
+    >"$work/$name.tshark" 2>/dev/null
+  if python3 "$(dirname "$0")/compare_callids.py" "$work/$name.eve" "$work/$name.tshark" >"$work/out"; then
+    echo "ok   $name $(tail -1 "$work/out")"
+  else
+    echo "FAIL $name"; cat "$work/out"; fail=1
+  fi
+  n=$((n + 1))
+done
+[ $n -gt 0 ] || { echo "no captures found"; exit 1; }
+exit $fail
