@@ -1,0 +1,293 @@
+/* imsec report: the self-contained HTML forensic report.
+ *
+ * This file runs the engine over the inputs and hands every finding,
+ * message and record to output/html, which renders the page; all layout and
+ * escaping live there. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/cap_file.h"
+#include "cli_common.h"
+#include "imsec/imsec.h"
+#include "output/html.h"
+#include "output/out.h"
+
+typedef struct {
+    const char *out_path;
+    const char *rules[16];
+    int nrules;
+    const char *keys[8];
+    int nkeys;
+    const char *globs[16];
+    int nglobs;
+    const char *inputs[256];
+    int ninputs;
+    const char *title;
+    imsec_severity fail_on;
+    bool show_secrets, quiet, all;
+    uint32_t max_flows;
+} report_opts;
+
+static const char report_usage[] =
+    "usage: imsec report -o FILE.html [options] FILE...\n";
+
+static const char report_help[] =
+    "\n"
+    "Writes one self-contained HTML file (no external scripts, fonts or network\n"
+    "access): a summary, a sortable and filterable findings table, a\n"
+    "registration timeline, and a ladder diagram per registration and dialog\n"
+    "with the messages behind each finding highlighted. Click an arrow to read\n"
+    "the message (escaped; keys redacted unless --show-secrets).\n"
+    "\n"
+    "Options:\n"
+    "  -o FILE                 output file (required; '-' = stdout).\n"
+    "  -r FILE                 input capture (same as a FILE argument); repeatable.\n"
+    "  -Y GLOB                 keep only findings whose rule id matches; repeatable.\n"
+    "  --rules FILE            rule/site file over the built-in rules; repeatable.\n"
+    "  --keys FILE             subscriber keys and ESP SAs.\n"
+    "  --report-dialogs WHICH  'flagged' (default): draw only flows a finding cites;\n"
+    "                          'all': draw every registration, dialog and Call-ID.\n"
+    "  --max-flows N           draw at most N flows (default 300); the report\n"
+    "                          notes what it left out.\n"
+    "  --title TEXT            page title.\n"
+    "  --show-secrets          show CK, IK and SDES/MIKEY keys in message text.\n"
+    "  --fail-on SEV           exit 1 if a finding is at or above SEV (default high).\n"
+    "  -q                      quiet: no closing line on stderr.\n"
+    "\n"
+    "Exit codes: 0 written, no finding at or above --fail-on; 1 written, findings\n"
+    "at or above it; 2 usage, input or write error.\n";
+
+enum { OPT_RULES = 256, OPT_KEYS, OPT_SHOW_SECRETS, OPT_DIALOGS, OPT_TITLE, OPT_FAIL_ON, OPT_MAX_FLOWS };
+
+static int report_usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "imsec report: %s%s\n%sTry 'imsec report --help'.\n", what, arg, report_usage);
+    return CLI_EXIT_USAGE;
+}
+
+static int parse(int argc, char **argv, report_opts *o)
+{
+    static const struct option longopts[] = {
+        {"rules", required_argument, NULL, OPT_RULES},
+        {"keys", required_argument, NULL, OPT_KEYS},
+        {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
+        {"report-dialogs", required_argument, NULL, OPT_DIALOGS},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+r:Y:o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
+                return report_usage_error("too many input files", "");
+            o->inputs[o->ninputs++] = optarg;
+            break;
+        case 'Y':
+            if (o->nglobs >= (int)(sizeof o->globs / sizeof *o->globs))
+                return report_usage_error("too many -Y patterns", "");
+            o->globs[o->nglobs++] = optarg;
+            break;
+        case 'o': o->out_path = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'h':
+            fputs(report_usage, stdout);
+            fputs(report_help, stdout);
+            return CLI_EXIT_CLEAN;
+        case OPT_RULES:
+            if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
+                return report_usage_error("too many --rules files", "");
+            o->rules[o->nrules++] = optarg;
+            break;
+        case OPT_KEYS:
+            if (o->nkeys >= (int)(sizeof o->keys / sizeof *o->keys))
+                return report_usage_error("too many --keys files", "");
+            o->keys[o->nkeys++] = optarg;
+            break;
+        case OPT_SHOW_SECRETS: o->show_secrets = true; break;
+        case OPT_DIALOGS:
+            if (strcmp(optarg, "all") == 0)
+                o->all = true;
+            else if (strcmp(optarg, "flagged") == 0)
+                o->all = false;
+            else
+                return report_usage_error("--report-dialogs takes 'all' or 'flagged', not ", optarg);
+            break;
+        case OPT_TITLE: o->title = optarg; break;
+        case OPT_FAIL_ON:
+            if (!imsec_severity_parse(optarg, &o->fail_on))
+                return report_usage_error("unknown severity for --fail-on: ", optarg);
+            break;
+        case OPT_MAX_FLOWS: {
+            char *end = NULL;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (!end || *end || v == 0 || v > 100000)
+                return report_usage_error("--max-flows takes 1..100000, not ", optarg);
+            o->max_flows = (uint32_t)v;
+            break;
+        }
+        default:
+            return report_usage_error("unknown or incomplete option ", argv[optind - 1]);
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
+            return report_usage_error("too many input files", "");
+        o->inputs[o->ninputs++] = argv[optind];
+    }
+    if (!o->out_path)
+        return report_usage_error("-o FILE is required", "");
+    if (o->ninputs == 0)
+        return report_usage_error("no input file", "");
+    return -1;
+}
+
+typedef struct {
+    const report_opts *o;
+    html_report *h;
+    bool fail;
+    uint64_t findings;
+} report_ctx;
+
+static bool selected(const report_opts *o, const char *rule)
+{
+    if (o->nglobs == 0)
+        return true;
+    for (int i = 0; i < o->nglobs; i++)
+        if (fnmatch(o->globs[i], rule, 0) == 0)
+            return true;
+    return false;
+}
+
+static void on_finding(void *ud, const imsec_finding *f)
+{
+    report_ctx *r = ud;
+    if (!selected(r->o, f->rule))
+        return;
+    r->findings++;
+    if (f->sev >= r->o->fail_on)
+        r->fail = true;
+    html_report_finding(r->h, f);
+}
+
+static void on_message(void *ud, const imsec_msg_rec *m) { html_report_message(((report_ctx *)ud)->h, m); }
+static void on_dialog(void *ud, const imsec_dialog_rec *d) { html_report_dialog(((report_ctx *)ud)->h, d); }
+static void on_reg(void *ud, const imsec_reg_rec *g) { html_report_registration(((report_ctx *)ud)->h, g); }
+static void on_txn(void *ud, const imsec_txn_rec *t) { html_report_txn(((report_ctx *)ud)->h, t); }
+
+static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
+{
+    report_ctx *r = ud;
+    if (lvl == IMSEC_LOG_DEBUG)
+        return;
+    if (!r->o->quiet || lvl == IMSEC_LOG_ERROR)
+        fprintf(stderr, "imsec: %s: %s\n", module, msg);
+}
+
+/* Input names for the page header: base names only, so the same captures
+ * give the same bytes wherever they sit. */
+static void input_names(const report_opts *o, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < o->ninputs && used + 1 < cap; i++) {
+        const char *b = strrchr(o->inputs[i], '/');
+        b = b ? b + 1 : o->inputs[i];
+        int n = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", b);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+        if (used >= cap) {
+            used = cap - 1;
+            buf[used] = '\0';
+        }
+    }
+}
+
+int cmd_report(int argc, char **argv)
+{
+    report_opts o = {.fail_on = IMSEC_SEV_HIGH};
+    int prc = parse(argc, argv, &o);
+    if (prc >= 0)
+        return prc;
+
+    int rc = CLI_EXIT_USAGE;
+    char err[IMSEC_ERRBUF] = "";
+    char names[1024];
+    imsec_config *cfg = NULL;
+    cap_file_set *cs = NULL;
+    imsec_engine *e = NULL;
+    html_report *h = NULL;
+    FILE *f = NULL;
+    bool to_stdout = strcmp(o.out_path, "-") == 0;
+
+    if (cli_load_config(o.rules, o.nrules, o.keys, o.nkeys, o.show_secrets, &cfg) != CLI_EXIT_CLEAN)
+        return CLI_EXIT_USAGE;
+    cs = cap_file_open(o.inputs, (size_t)o.ninputs, err);
+    if (!cs) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    input_names(&o, names, sizeof names);
+    html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.show_secrets,
+                    .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
+    h = html_report_new(&ho);
+    if (!h) {
+        fprintf(stderr, "imsec: out of memory\n");
+        goto done;
+    }
+    report_ctx r = {.o = &o, .h = h};
+    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
+                          .on_registration = on_reg, .on_txn = on_txn, .on_message = on_message,
+                          .log = on_log};
+    e = imsec_engine_new(cfg, &cb, cli_seed(), err);
+    if (!e) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    imsec_frame fr;
+    while (cap_file_next(cs, &fr) == 1)
+        imsec_engine_feed(e, &fr);
+    imsec_engine_finish(e);
+
+    f = to_stdout ? stdout : fopen(o.out_path, "wb");
+    if (!f) {
+        fprintf(stderr, "imsec: %s: cannot write: %s\n", o.out_path, strerror(errno));
+        goto done;
+    }
+    out_writer w;
+    out_writer_file(&w, f);
+    uint32_t ndamage = 0;
+    const char *damage = cap_file_damage(cs, &ndamage);
+    int wrc = html_report_write(h, &w, imsec_engine_stats(e), ndamage ? damage : NULL);
+    int crc = to_stdout ? fflush(f) : fclose(f);
+    f = NULL;
+    if (wrc != 0 || crc != 0) {
+        fprintf(stderr, "imsec: %s: write failed\n", o.out_path);
+        goto done;
+    }
+    if (!o.quiet) {
+        if (ndamage)
+            fprintf(stderr, "imsec: %s", damage);
+        fprintf(stderr, "imsec: report written to %s: %llu findings\n", o.out_path,
+                (unsigned long long)r.findings);
+    }
+    rc = r.fail ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+done:
+    if (f && !to_stdout)
+        fclose(f);
+    imsec_engine_free(e);
+    html_report_free(h);
+    cap_file_close(cs);
+    imsec_config_free(cfg);
+    return rc;
+}
