@@ -1,0 +1,62 @@
+/* media: media flows correlated with the SDP endpoints of dialogs.
+ *
+ * Every SDP offer/answer (RFC 3264) seen in SIP registers its m= endpoints
+ * (effective c= address and port) under the Call-ID, on the caller side
+ * (SDP in a request) or the callee side (SDP in a response). Non-SIP UDP
+ * datagrams are matched by destination address and port (the RTP port, or
+ * the next port for RTCP, RFC 3550 §11) and counted on the call entry
+ * (packets/bytes toward each side, shown by `imsec dialogs`).
+ *
+ * For MEDIA-BYPASS it remembers, per endpoint, the first packet that flows
+ * straight between the two sides' addresses with no declared media anchor
+ * on either end, and packets that arrive after the dialog ended.
+ * Bounded: MEDIA_MAX_EP endpoints; when full the oldest is reused (counted
+ * in media_dropped). Lookup is a linear scan over that small array. */
+#ifndef IMSEC_STATE_MEDIA_H
+#define IMSEC_STATE_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imsec/imsec.h"
+#include "net/net.h"
+#include "state/boundary.h"
+#include "state/state.h"
+
+#define MEDIA_MAX_EP 256
+#define MEDIA_CALLID_MAX 128
+
+typedef struct {
+    imsec_addr addr;
+    uint16_t port;
+    uint8_t side;                 /* 0: caller (SDP in a request), 1: callee */
+    char call_id[MEDIA_CALLID_MAX];
+    uint64_t sdp_frame;
+    bool ended;                   /* the dialog ended (BYE/failure) */
+    imsec_ts end_ts;
+    uint64_t end_frame;
+    uint64_t pkts, bytes;
+    /* first packet straight from the other side's address (no anchor) */
+    uint64_t direct_frame;
+    imsec_ts direct_ts;
+    imsec_tuple direct_tuple;
+    /* packets after the dialog ended: first and last */
+    uint64_t late_first_frame, late_last_frame;
+    imsec_ts late_first_ts, late_last_ts;
+    imsec_tuple late_tuple;
+} media_ep;
+
+typedef struct media_tbl media_tbl;
+
+media_tbl *media_new(const bnd_ctx *bnd);
+void media_free(media_tbl *t);
+/* SDP of one SIP message (after st_on_sip). */
+void media_on_sip(media_tbl *t, const st_msg *ev);
+/* One non-SIP UDP datagram; len is the UDP payload length. */
+void media_on_packet(media_tbl *t, st_state *st, const net_meta *m, uint32_t len);
+size_t media_count(const media_tbl *t);
+const media_ep *media_at(const media_tbl *t, size_t i);
+uint64_t media_dropped(const media_tbl *t);
+
+#endif
