@@ -156,6 +156,14 @@ void cli_out_txn(cli_out *o, const imsec_txn_rec *t)
         o->err = IMSEC_E_IO;
 }
 
+void cli_out_sa(cli_out *o, const imsec_sa_rec *s)
+{
+    if (o->fmt == CLI_EVE)
+        hold(o, s->agreed_frame, 3, eve_sa_obj(s));
+    else if (text_sa(&o->text, s) && !o->err)
+        o->err = IMSEC_E_IO;
+}
+
 static int by_frame(const void *a, const void *b)
 {
     const held_line *x = a, *y = b;
@@ -169,7 +177,8 @@ void cli_out_finish(cli_out *o, const imsec_stats *st, const char *damage, bool 
 {
     (void)verbose;
     if (o->fmt == CLI_EVE) {
-        qsort(o->held, o->nheld, sizeof *o->held, by_frame);
+        if (o->nheld)
+            qsort(o->held, o->nheld, sizeof *o->held, by_frame);
         for (size_t i = 0; i < o->nheld; i++)
             out_write(&o->w, o->held[i].line, o->held[i].len);
         if (eve_stats(&o->w, st) && !o->err)

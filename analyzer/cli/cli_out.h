@@ -20,6 +20,7 @@ void cli_out_finding(cli_out *o, const imsec_finding *f);
 void cli_out_dialog(cli_out *o, const imsec_dialog_rec *d);
 void cli_out_registration(cli_out *o, const imsec_reg_rec *r);
 void cli_out_txn(cli_out *o, const imsec_txn_rec *t);
+void cli_out_sa(cli_out *o, const imsec_sa_rec *s);
 /* Writes collected records, then the summary (text, if summary) or the stats record (EVE). */
 void cli_out_finish(cli_out *o, const imsec_stats *st, const char *damage, bool summary,
                     bool verbose);

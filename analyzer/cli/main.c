@@ -15,6 +15,7 @@
 #include "capture/cap_file.h"
 #include "cli_common.h"
 #include "cli_out.h"
+#include "esp_export.h"
 #include "imsec/imsec.h"
 
 enum { EXIT_CLEAN = CLI_EXIT_CLEAN, EXIT_FINDINGS = CLI_EXIT_FINDINGS, EXIT_USAGE = CLI_EXIT_USAGE };
@@ -36,6 +37,7 @@ typedef struct {
     imsec_severity fail_on;
     bool show_secrets, quiet, verbose, color;
     const char *rules_sub; /* list | check */
+    const char *export_esp_sa; /* dialogs: write derived SAs (Wireshark esp_sa UAT) */
 } cli_opts;
 
 static const char usage_text[] =
@@ -70,6 +72,8 @@ static const char help_text[] =
     "                      repeatable, later files win key by key.\n"
     "  --keys FILE         subscriber keys (IMPI, K, OPc/OP, AMF) and ESP SAs.\n"
     "  --show-secrets      print keys, CK and IK (redacted by default).\n"
+    "  --export-esp-sa FILE  (dialogs) write the ESP SAs imsec derived, in\n"
+    "                      Wireshark's esp_sa UAT format; needs --show-secrets.\n"
     "  --fail-on SEV       exit 1 if a finding is at or above SEV\n"
     "                      (info, low, medium, high, critical; default high).\n"
     "  --color             colour severities in text output.\n"
@@ -94,7 +98,8 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum {
-    OPT_FORMAT = 256, OPT_RULES, OPT_KEYS, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_VERSION, OPT_COLOR
+    OPT_FORMAT = 256, OPT_RULES, OPT_KEYS, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_VERSION, OPT_COLOR,
+    OPT_EXPORT_ESP_SA
 };
 
 static int parse_args(int argc, char **argv, cli_opts *o)
@@ -106,6 +111,7 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"color", no_argument, NULL, OPT_COLOR},
+        {"export-esp-sa", required_argument, NULL, OPT_EXPORT_ESP_SA},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -154,6 +160,7 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             break;
         case OPT_SHOW_SECRETS: o->show_secrets = true; break;
         case OPT_COLOR: o->color = true; break;
+        case OPT_EXPORT_ESP_SA: o->export_esp_sa = optarg; break;
         case OPT_FAIL_ON:
             if (!imsec_severity_parse(optarg, &o->fail_on))
                 return usage_error("unknown severity '%s' for --fail-on", optarg);
@@ -177,6 +184,7 @@ typedef struct {
     cli_out *out;
     bool fail;
     uint64_t shown;
+    esp_export *exp;
 } run_ctx;
 
 static bool rule_selected(const cli_opts *o, const char *rule)
@@ -213,6 +221,16 @@ static void on_registration(void *ud, const imsec_reg_rec *g)
     run_ctx *r = ud;
     if (r->o->cmd == CMD_DIALOGS)
         cli_out_registration(r->out, g);
+}
+
+static void on_sa(void *ud, const imsec_sa_rec *s)
+{
+    run_ctx *r = ud;
+    if (r->o->cmd != CMD_DIALOGS)
+        return;
+    cli_out_sa(r->out, s);
+    if (r->exp)
+        esp_export_add(r->exp, s);
 }
 
 static void on_txn(void *ud, const imsec_txn_rec *t)
@@ -267,8 +285,16 @@ static int run_analysis(const cli_opts *o)
     imsec_engine *e = NULL;
     cli_out *out = NULL;
 
+    esp_export exp = {0};
     if (o->ninputs == 0)
         return usage_error("no input file%s", "");
+    if (o->export_esp_sa && o->cmd != CMD_DIALOGS)
+        return usage_error("--export-esp-sa belongs to 'imsec dialogs'%s", "");
+    if (o->export_esp_sa && !o->show_secrets) {
+        fprintf(stderr, "imsec: --export-esp-sa writes ESP keys (secrets) to %s; "
+                        "add --show-secrets to confirm\n", o->export_esp_sa);
+        return EXIT_USAGE;
+    }
     if (load_config(o, &cfg) != EXIT_CLEAN)
         return EXIT_USAGE;
     cs = cap_file_open(o->inputs, (size_t)o->ninputs, err);
@@ -281,9 +307,14 @@ static int run_analysis(const cli_opts *o)
         fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
-    run_ctx r = {.o = o, .out = out};
+    if (o->export_esp_sa && esp_export_open(&exp, o->export_esp_sa, err) != 0) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
+    run_ctx r = {.o = o, .out = out, .exp = o->export_esp_sa ? &exp : NULL};
     imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
-                          .on_registration = on_registration, .on_txn = on_txn, .log = on_log};
+                          .on_registration = on_registration, .on_txn = on_txn, .log = on_log,
+                          .on_sa = on_sa};
     uint64_t seed = cli_seed();
     e = imsec_engine_new(cfg, &cb, seed, err);
     if (!e) {
@@ -316,6 +347,13 @@ done:
         rc = EXIT_USAGE;
     }
     imsec_engine_free(e);
+    if (esp_export_close(&exp, err) != 0) {
+        fprintf(stderr, "imsec: %s\n", err);
+        rc = EXIT_USAGE;
+    } else if (o->export_esp_sa && !o->quiet && exp.written + exp.skipped) {
+        fprintf(stderr, "imsec: %lu ESP SAs written to %s%s\n", exp.written, o->export_esp_sa,
+                exp.skipped ? " (SA sets without keys skipped)" : "");
+    }
     cap_file_close(cs);
     imsec_config_free(cfg);
     return rc;

@@ -16,6 +16,8 @@
 #include "base/imsec_str.h"
 #include "rules/config.h"
 #include "state/state.h"
+#include "state/boundary.h"
+#include "state/media.h"
 
 struct imsec_engine {
     const imsec_config *cfg;
@@ -24,6 +26,8 @@ struct imsec_engine {
     net_decoder *net;
     st_state *st;
     detect_ctx *det;
+    bnd_ctx *bnd;                    /* home network boundary (site profile or inferred) */
+    media_tbl *media;                /* media flows matched to SDP endpoints */
     sip_hdr hdrs[SIP_MSG_MAX_HDRS];
     unsigned esp_depth;              /* ESP opened inside opened ESP is not reopened */
     uint8_t esp_plain[65536];        /* plaintext of the ESP packet being decoded */
@@ -66,14 +70,18 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
     }
     if (e->cb.on_message)
         report_message(e, &ev, raw);
+    bnd_observe(e->bnd, m, msg, ev.cseq_method);
+    media_on_sip(e->media, &ev);
     detect_on_sip(e->det, &ev);
 }
 
 static void on_datagram(void *ud, const net_meta *m, const uint8_t *p, uint32_t len)
 {
     imsec_engine *e = ud;
-    if (!sip_msg_looks_like_sip(p, len))
+    if (!sip_msg_looks_like_sip(p, len)) {
+        media_on_packet(e->media, e->st, m, len); /* RTP/RTCP of a dialog, if SDP announced it */
         return;
+    }
     sip_msg msg;
     int rc = sip_msg_parse(p, len, SIP_MODE_DATAGRAM, e->hdrs, SIP_MSG_MAX_HDRS, &msg);
     if (rc > 0)
@@ -185,6 +193,18 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
     e->det = detect_new(cfg, e->st, &e->stats, emit_finding, e, err);
     if (!e->det)
         goto fail;
+    e->bnd = bnd_new(rules_config_site(cfg));
+    if (!e->bnd) {
+        snprintf(err, IMSEC_ERRBUF, "out of memory");
+        goto fail;
+    }
+    detect_set_boundary(e->det, e->bnd);
+    e->media = media_new(e->bnd);
+    if (!e->media) {
+        snprintf(err, IMSEC_ERRBUF, "out of memory");
+        goto fail;
+    }
+    detect_set_media(e->det, e->media);
     return e;
 fail:
     imsec_engine_free(e);
@@ -196,6 +216,8 @@ void imsec_engine_free(imsec_engine *e)
     if (!e)
         return;
     detect_free(e->det);
+    media_free(e->media);
+    bnd_free(e->bnd);
     st_free(e->st);
     net_decoder_free(e->net);
     free(e);
@@ -214,6 +236,7 @@ void imsec_engine_finish(imsec_engine *e)
     net_decoder_flush(e->net);
     e->stats.tcp_overlaps = net_decoder_tcp_overlaps(e->net);
     detect_on_end(e->det);
+    bnd_describe(e->bnd, e->stats.home_network, sizeof e->stats.home_network);
     st_finish(e->st);
 }
 

@@ -9,7 +9,8 @@ mkdir -p "$src/tests/golden/expected"
 for pcap in "$src"/samples/*.pcap; do
   name=$(basename "$pcap" .pcap)
   for kind in text eve dialogs; do
-    run_case "$build" "$pcap" "$kind" "$src/tests/golden/expected/$name.$kind"
+    run_case "$build" "$pcap" "$kind" "$src/tests/golden/expected/$name.$kind" ||
+      { echo "imsec failed on $name ($kind)" >&2; exit 1; }
   done
 done
 echo "goldens rewritten; review with: git diff tests/golden/expected"

@@ -10,12 +10,19 @@ fail=0 n=0
 shopt -s nullglob
 for pcap in "$src"/samples/*.pcap "$src"/samples/*.pcapng "$src"/tests/captures/*.pcap; do
   name=$(basename "$pcap")
-  # ESP samples: tshark sees only what travels in clear, and so must imsec
-  # without keys; the keys are not passed here on purpose.
-  "$build/imsec" dialogs --format eve -q -o "$work/$name.eve" "$pcap" >/dev/null 2>"$work/err"
+  # ESP: both sides get the sample's keys (tshark through its esp_sa UAT)
+  # and both decode ESP-NULL, so each sees the protected SIP too.
+  keys=${pcap%.*}.keys.json
+  iargs=() targs=(-o esp.enable_null_encryption_decode_heuristic:TRUE)
+  if [ -f "$keys" ]; then
+    iargs=(--keys "$keys")
+    targs+=(-o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
+    while read -r l; do targs+=(-o "uat:esp_sa:$l"); done < <(python3 "$src/tests/lab/esp_uat.py" "$keys")
+  fi
+  "$build/imsec" dialogs --format eve -q "${iargs[@]}" -o "$work/$name.eve" "$pcap" >/dev/null 2>"$work/err"
   rc=$?
   if [ $rc -gt 1 ]; then echo "FAIL $name: imsec exit $rc: $(cat "$work/err")"; fail=1; continue; fi
-  tshark -n -r "$pcap" -Y sip -T fields -e sip.Call-ID -E occurrence=a -E aggregator=, \
+  tshark -n "${targs[@]}" -r "$pcap" -Y sip -T fields -e sip.Call-ID -E occurrence=a -E aggregator=, \
     >"$work/$name.tshark" 2>/dev/null
   if python3 "$(dirname "$0")/compare_callids.py" "$work/$name.eve" "$work/$name.tshark" >"$work/out"; then
     echo "ok   $name $(tail -1 "$work/out")"

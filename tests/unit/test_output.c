@@ -189,6 +189,9 @@ static void test_eve_hostile_bytes(void **state)
     r.state = "registered";
     r.nimpus = 99;
     r.ncall_ids = 99;
+    r.nevents = 99;
+    for (int i = 0; i < IMSEC_REC_MAX_REG_EVENTS; i++)
+        r.events[i].what = "registered";
     imsec_dialog_rec d;
     memset(&d, 0x80, sizeof d);
     d.state = NULL;

@@ -120,6 +120,7 @@ typedef struct {
 /* ---- records for `imsec dialogs` ---------------------------------------- */
 
 #define IMSEC_REC_MAX_CALLIDS 8
+#define IMSEC_REC_MAX_REG_EVENTS 8
 
 typedef struct {
     char call_id[IMSEC_SUBJ_LEN];
@@ -133,6 +134,18 @@ typedef struct {
     bool protected_any;         /* any message travelled inside an SA */
     /* offer/answer media endpoints, textual "addr:port" */
     char caller_media[64], callee_media[64];
+    /* Media flows (UDP/RTP) correlated with the SDP endpoints of this dialog:
+     * packets and bytes (UDP payload) toward the caller's / callee's side. */
+    uint64_t caller_media_pkts, caller_media_bytes, callee_media_pkts, callee_media_bytes;
+    /* Set when the dialog resulted from a transfer (RFC 3515; empty/0 otherwise). */
+    char xfer_by[IMSEC_SUBJ_LEN];           /* transferor: who sent the REFER */
+    char xfer_charged[IMSEC_SUBJ_LEN];      /* who pays: the transferor's registration (IMPI) */
+    char xfer_refer_call_id[IMSEC_SUBJ_LEN];/* the REFER's Call-ID */
+    char xfer_linked_by[16];                /* "Replaces", "Target-Dialog", "Referred-By", "identity" */
+    char xfer_chain[IMSEC_REASON_LEN];      /* parties of the chain, in order, ", " separated */
+    uint64_t xfer_refer_frame;
+    uint32_t xfer_depth;                    /* transfers in the chain up to this dialog */
+    uint16_t xfer_notify_status;            /* last NOTIFY sipfrag status, 0 if none */
 } imsec_dialog_rec;
 
 typedef struct {
@@ -151,6 +164,16 @@ typedef struct {
     uint32_t call_id_msgs[IMSEC_REC_MAX_CALLIDS];
     uint32_t sip_messages;
     char sec_mech[32];              /* agreed mechanism, e.g. "ipsec-3gpp" */
+    /* Registration timeline: the first IMSEC_REC_MAX_REG_EVENTS-1 events and the latest. */
+    uint32_t nevents;
+    struct {
+        uint64_t frame;
+        imsec_ts ts;
+        const char *what;           /* "registered", "re-registered", "de-registered", "expired", "network-deregistered", "reg-event" */
+        uint32_t expires, nset;     /* expiry granted; size of the registration set after it */
+        char scscf[IMSEC_SUBJ_LEN]; /* answering S-CSCF (Service-Route) */
+        char route[IMSEC_SUBJ_LEN]; /* the REGISTER's first Route, else Request-URI */
+    } events[IMSEC_REC_MAX_REG_EVENTS];
 } imsec_reg_rec;
 
 /* Call-IDs that carry neither a dialog nor a registration (OPTIONS, MESSAGE…). */
@@ -160,6 +183,33 @@ typedef struct {
     uint64_t first_frame, last_frame;
     uint32_t sip_messages;
 } imsec_txn_rec;
+
+/* One IPsec SA set of an IMS registration: the four SAs of TS 33.203 §7.1
+ * agreed by one 401 (Security-Client x Security-Server), from `imsec
+ * dialogs` (event_type "ims_sa"), emitted when its registration leaves
+ * the state (finish or eviction), ordered by agreed_frame.
+ *   SA1 UE:port_uc -> P:port_ps, SPI spi_ps   SA2 P:port_ps -> UE:port_uc, SPI spi_uc
+ *   SA3 P:port_pc -> UE:port_us, SPI spi_us   SA4 UE:port_us -> P:port_pc, SPI spi_pc */
+#define IMSEC_SA_KEY_MAX 40
+typedef struct {
+    char impi[IMSEC_SUBJ_LEN];
+    char sa[48];                /* label, "0x1001/0x2002" (the UE's spi-c/spi-s) */
+    imsec_addr ue, pcscf;
+    uint16_t port_uc, port_us, port_pc, port_ps;
+    uint32_t spi_uc, spi_us, spi_pc, spi_ps;
+    char alg[24], ealg[24];     /* ipsec-3gpp tokens, e.g. "hmac-sha-1-96", "aes-cbc" */
+    uint64_t agreed_frame;      /* the 401 that carried the Security-Server */
+    uint64_t established_frame; /* first ESP packet on it, 0 if never */
+    bool established;
+    bool keys;                  /* ESP keys known (derived from CK/IK) */
+    const char *keys_source;    /* "keys file" (Milenage over the RAND), "capture" (ck=/ik=), "" */
+    uint64_t packets, decrypted, failed;
+    /* SECRET, valid with `keys`: CK_ESP / IK_ESP (TS 33.203 Annex I), one
+     * pair for all four SAs. Outputs must not print these unless the user
+     * asked (--show-secrets). */
+    uint8_t enc_key[IMSEC_SA_KEY_MAX], auth_key[IMSEC_SA_KEY_MAX];
+    uint32_t enc_key_len, auth_key_len;
+} imsec_sa_rec;
 
 /* One SIP message as the engine saw it (for the plugin, the report and
  * `--log-sip`). Borrowed: valid only during the callback. */
@@ -199,6 +249,11 @@ typedef struct {
     uint64_t ev_dialogs, ev_registrations, ev_tcp_flows, ev_fragments, ev_calls;
     uint64_t first_unsupported_link; /* a link type counted there (reported once) */
     imsec_ts first_ts, last_ts;
+    /* The home network boundary used by the HIDE/PRIV/MEDIA rules: "" when
+     * unknown, "site profile", or what was inferred from the traffic, e.g.
+     * `inferred: home_domains ["home1.net"], cscf addresses ["10.1.0.2"]`
+     * (set by imsec_engine_finish). */
+    char home_network[512];
 } imsec_stats;
 
 /* ---- configuration (rules, site profile, keys) ------------------------- */
@@ -228,6 +283,7 @@ typedef struct {
     void (*on_txn)(void *ud, const imsec_txn_rec *t);
     void (*on_message)(void *ud, const imsec_msg_rec *m);    /* every SIP message, in order */
     void (*log)(void *ud, imsec_log_level lvl, const char *module, const char *msg);
+    void (*on_sa)(void *ud, const imsec_sa_rec *s);          /* each SA set, when its registration ends */
 } imsec_callbacks;
 
 /* cfg is borrowed and must outlive the engine. seed keys the hash tables

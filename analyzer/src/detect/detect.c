@@ -16,7 +16,12 @@ typedef struct {
 /* Registry: the family tables, in the order their findings are reported. */
 static const family families[] = {
     {detect_key_defs, &detect_key_ndefs},
+    {detect_xfer_defs, &detect_xfer_ndefs},
     {detect_sess_defs, &detect_sess_ndefs},
+    {detect_reg_defs, &detect_reg_ndefs},
+    {detect_hide_defs, &detect_hide_ndefs},
+    {detect_priv_defs, &detect_priv_ndefs},
+    {detect_media_defs, &detect_media_ndefs},
 };
 
 struct detect_ctx {
@@ -29,6 +34,9 @@ struct detect_ctx {
     size_t nrules;
     const detect_rule **on_sip, **on_end;
     size_t n_sip, n_end;
+    const bnd_ctx *bnd;
+    const media_tbl *media;
+    hide_state *hide;
 };
 
 static bool bind_rule(const imsec_config *cfg, const detect_def *d, detect_rule *r,
@@ -69,6 +77,9 @@ detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats
     dc->stats = stats;
     dc->emit = emit;
     dc->ud = ud;
+    dc->hide = hide_state_new();
+    if (!dc->hide)
+        goto fail;
     for (size_t f = 0; f < sizeof families / sizeof *families; f++) {
         for (size_t i = 0; i < *families[f].ndefs; i++) {
             const detect_def *d = &families[f].defs[i];
@@ -97,11 +108,17 @@ void detect_free(detect_ctx *dc)
     free(dc->rules);
     free(dc->on_sip);
     free(dc->on_end);
+    hide_state_free(dc->hide);
     free(dc);
 }
 
 st_state *detect_state(detect_ctx *dc) { return dc->st; }
 const imsec_config *detect_config(detect_ctx *dc) { return dc->cfg; }
+void detect_set_boundary(detect_ctx *dc, const bnd_ctx *b) { dc->bnd = b; }
+const bnd_ctx *detect_boundary(detect_ctx *dc) { return dc->bnd; }
+void detect_set_media(detect_ctx *dc, const media_tbl *mt) { dc->media = mt; }
+const media_tbl *detect_media(detect_ctx *dc) { return dc->media; }
+hide_state *detect_hide_state(detect_ctx *dc) { return dc->hide; }
 
 void detect_on_sip(detect_ctx *dc, const st_msg *ev)
 {

@@ -15,6 +15,9 @@
 
 #include "imsec/imsec.h"
 #include "state/state.h"
+#include "state/boundary.h"
+#include "state/media.h"
+#include "detect/hide_state.h"
 
 enum { DETECT_HOOK_SIP = 1u << 0, DETECT_HOOK_END = 1u << 1 };
 
@@ -44,6 +47,16 @@ extern const detect_def detect_key_defs[];
 extern const size_t detect_key_ndefs;
 extern const detect_def detect_sess_defs[];
 extern const size_t detect_sess_ndefs;
+extern const detect_def detect_xfer_defs[];
+extern const size_t detect_xfer_ndefs;
+extern const detect_def detect_reg_defs[];
+extern const size_t detect_reg_ndefs;
+extern const detect_def detect_hide_defs[];
+extern const size_t detect_hide_ndefs;
+extern const detect_def detect_priv_defs[];
+extern const size_t detect_priv_ndefs;
+extern const detect_def detect_media_defs[];
+extern const size_t detect_media_ndefs;
 
 /* Finding sink, provided by the engine. */
 typedef void (*detect_emit_fn)(void *ud, const imsec_finding *f);
@@ -57,6 +70,14 @@ void detect_on_end(detect_ctx *dc);
 /* Read-only access to state and configuration for detectors. */
 st_state *detect_state(detect_ctx *dc);
 const imsec_config *detect_config(detect_ctx *dc);
+/* The home network boundary (state/boundary), set by the engine; NULL-safe. */
+void detect_set_boundary(detect_ctx *dc, const bnd_ctx *b);
+const bnd_ctx *detect_boundary(detect_ctx *dc);
+/* Media flows matched to SDP endpoints (state/media), set by the engine. */
+void detect_set_media(detect_ctx *dc, const media_tbl *mt);
+const media_tbl *detect_media(detect_ctx *dc);
+/* Cross-message memory of the HIDE-* family (detect/hide_state). */
+hide_state *detect_hide_state(detect_ctx *dc);
 
 /* Start a finding for rule r triggered by the frame in m (may be NULL at end
  * of input): rule, severity, time, tuple and trigger frame are filled. */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "rules/config.h"
 
 enum { SESS_LATCH_PARALLEL = 1u << 0 };
 
@@ -38,10 +39,43 @@ static void parallel_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *
     parallel_check(dc, r, ev, ev->term_term);
 }
 
+/* SESS-UNREGISTERED-IDENTITY: a request from, or toward, a public identity
+ * that is not in its subscription's current registration set while another
+ * identity of the same IMPI is registered (TS 24.229 §5.2.6.3.1, §5.4.3.2:
+ * the P-CSCF/S-CSCF check the served identity; whether an unregistered
+ * identity of a registered subscription may originate or terminate is left
+ * to operator policy, hence the per-direction "deny"/"allow" parameters). */
+static void unreg_one(detect_ctx *dc, const detect_rule *r, const st_msg *ev, const char *dir,
+                      const char *id, const char *impi)
+{
+    imsec_finding f;
+    detect_finding_init(r, ev->m, &f);
+    imsec_str_copy(imsec_str_make(id, strlen(id)), f.impu, sizeof f.impu);
+    imsec_str_copy(imsec_str_make(impi, strlen(impi)), f.impi, sizeof f.impi);
+    imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id);
+    detect_finding_reason(&f, "%s %s %s, not in the registration set of %s while others of it are registered",
+                          sip_method_name(ev->msg->method), dir, id, impi);
+    detect_emit(dc, &f);
+}
+
+static void unreg_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
+{
+    if (!ev->xf.unreg_orig && !ev->xf.unreg_term)
+        return;
+    const imsec_config *cfg = detect_config(dc);
+    if (ev->xf.unreg_orig && strcmp(rules_param_string(cfg, r->id, "origination"), "allow") != 0)
+        unreg_one(dc, r, ev, "originated from", ev->xf.unreg_id, ev->xf.unreg_impi);
+    if (ev->xf.unreg_term && strcmp(rules_param_string(cfg, r->id, "termination"), "allow") != 0)
+        unreg_one(dc, r, ev, "terminated toward", ev->xf.unreg_term_id, ev->xf.unreg_term_impi);
+}
+
 const detect_def detect_sess_defs[] = {
     {.rule = "SESS-PARALLEL-LIMIT",
      .hooks = DETECT_HOOK_SIP,
      .params = {"max"},
      .on_sip = parallel_on_sip},
+    {.rule = "SESS-UNREGISTERED-IDENTITY",
+     .hooks = DETECT_HOOK_SIP,
+     .on_sip = unreg_on_sip},
 };
 const size_t detect_sess_ndefs = sizeof detect_sess_defs / sizeof detect_sess_defs[0];

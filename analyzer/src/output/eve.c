@@ -150,6 +150,70 @@ json_object *eve_dialog_obj(const imsec_dialog_rec *d)
     add(r, "protected", json_object_new_boolean(d->protected_any));
     add_if(r, "caller_media", d->caller_media, sizeof d->caller_media);
     add_if(r, "callee_media", d->callee_media, sizeof d->callee_media);
+    if (d->caller_media_pkts || d->callee_media_pkts) {
+        json_object *mf = json_object_new_object();
+        add(r, "media_flows", mf);
+        if (mf) {
+            add_u64(mf, "to_caller_packets", d->caller_media_pkts);
+            add_u64(mf, "to_caller_bytes", d->caller_media_bytes);
+            add_u64(mf, "to_callee_packets", d->callee_media_pkts);
+            add_u64(mf, "to_callee_bytes", d->callee_media_bytes);
+        }
+    }
+    if (d->xfer_by[0]) {
+        json_object *x = json_object_new_object();
+        add(r, "transfer", x);
+        if (x) {
+            add(x, "by", CSTR(d->xfer_by));
+            add(x, "charged", CSTR(d->xfer_charged));
+            add(x, "refer_call_id", CSTR(d->xfer_refer_call_id));
+            add_u64(x, "refer_frame", d->xfer_refer_frame);
+            add(x, "linked_by", CSTR(d->xfer_linked_by));
+            add_u64(x, "depth", d->xfer_depth);
+            add_u64(x, "notify_status", d->xfer_notify_status);
+            add(x, "chain", CSTR(d->xfer_chain));
+        }
+    }
+    return o;
+}
+
+json_object *eve_sa_obj(const imsec_sa_rec *s)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add(o, "event_type", json_object_new_string("ims_sa"));
+    json_object *r = json_object_new_object();
+    add(o, "ims_sa", r);
+    if (!r)
+        return o;
+    char a[IMSEC_ADDRSTRLEN];
+    add(r, "sa", CSTR(s->sa));
+    add(r, "impi", CSTR(s->impi));
+    add(r, "ue", json_object_new_string(imsec_addr_str(&s->ue, a)));
+    add(r, "pcscf", json_object_new_string(imsec_addr_str(&s->pcscf, a)));
+    add_u64(r, "port_uc", s->port_uc);
+    add_u64(r, "port_us", s->port_us);
+    add_u64(r, "port_pc", s->port_pc);
+    add_u64(r, "port_ps", s->port_ps);
+    add_u64(r, "spi_uc", s->spi_uc);
+    add_u64(r, "spi_us", s->spi_us);
+    add_u64(r, "spi_pc", s->spi_pc);
+    add_u64(r, "spi_ps", s->spi_ps);
+    add(r, "alg", CSTR(s->alg));
+    add(r, "ealg", CSTR(s->ealg));
+    add_u64(r, "agreed_frame", s->agreed_frame);
+    add(r, "established", json_object_new_boolean(s->established));
+    add_u64(r, "established_frame", s->established_frame);
+    add(r, "keys", json_object_new_boolean(s->keys));
+    add(r, "keys_source", json_object_new_string(s->keys_source ? s->keys_source : ""));
+    json_object *e = json_object_new_object();
+    add(r, "esp", e);
+    if (e) {
+        add_u64(e, "packets", s->packets);
+        add_u64(e, "decrypted", s->decrypted);
+        add_u64(e, "failed", s->failed);
+    }
     return o;
 }
 
@@ -192,6 +256,24 @@ json_object *eve_registration_obj(const imsec_reg_rec *g)
         json_object_array_add(cids, c);
     }
     add(r, "call_ids", cids);
+    uint32_t ne = g->nevents < IMSEC_REC_MAX_REG_EVENTS ? g->nevents : IMSEC_REC_MAX_REG_EVENTS;
+    if (ne) {
+        json_object *tl = json_object_new_array();
+        for (uint32_t i = 0; tl && i < ne; i++) {
+            json_object *e = json_object_new_object();
+            if (!e)
+                break;
+            add_u64(e, "frame", g->events[i].frame);
+            add_ts(e, "ts", g->events[i].ts);
+            add(e, "event", json_object_new_string(g->events[i].what ? g->events[i].what : ""));
+            add_u64(e, "expires", g->events[i].expires);
+            add_u64(e, "set_size", g->events[i].nset);
+            add_if(e, "route", g->events[i].route, sizeof g->events[i].route);
+            add_if(e, "scscf", g->events[i].scscf, sizeof g->events[i].scscf);
+            json_object_array_add(tl, e);
+        }
+        add(r, "timeline", tl);
+    }
     return o;
 }
 
@@ -229,6 +311,8 @@ json_object *eve_stats_obj(const imsec_stats *s)
     add_u64(st, "dialogs", s->dialogs);
     add_u64(st, "registrations", s->registrations);
     add_u64(st, "sas", s->sas);
+    if (s->home_network[0])
+        add(st, "home_network", json_object_new_string(s->home_network));
     json_object *esp = json_object_new_object();
     add(st, "esp", esp);
     if (esp) {

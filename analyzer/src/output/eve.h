@@ -18,6 +18,8 @@ json_object *eve_finding_obj(const imsec_finding *f);
 json_object *eve_dialog_obj(const imsec_dialog_rec *d);
 json_object *eve_registration_obj(const imsec_reg_rec *r);
 json_object *eve_txn_obj(const imsec_txn_rec *t);
+/* event_type "ims_sa"; never carries key bytes. */
+json_object *eve_sa_obj(const imsec_sa_rec *s);
 json_object *eve_stats_obj(const imsec_stats *s);
 
 /* Writers: one line each. Return 0 or a negative imsec_rc. */

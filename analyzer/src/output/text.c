@@ -28,6 +28,8 @@ void text_fini(text_ctx *t)
     free(t->regs.p);
     free(t->dialogs.p);
     free(t->txns.p);
+    free(t->sas.p);
+    memset(&t->sas, 0, sizeof t->sas);
     memset(&t->regs, 0, sizeof t->regs);
     memset(&t->dialogs, 0, sizeof t->dialogs);
     memset(&t->txns, 0, sizeof t->txns);
@@ -153,6 +155,8 @@ int text_summary(text_ctx *t, const imsec_stats *s, const char *const *damage, s
     out_printf(w, "  dialogs: %llu  registrations: %llu  SAs: %llu\n",
                (unsigned long long)s->dialogs, (unsigned long long)s->registrations,
                (unsigned long long)s->sas);
+    if (s->home_network[0]) /* pin an inferred boundary with a site file (interface.md) */
+        out_printf(w, "  home network: %s\n", s->home_network);
     out_printf(w, "  ESP: %llu packets, %llu decrypted, %llu ESP-NULL decoded, %llu integrity failed, "
                   "%llu unknown SPI\n",
                (unsigned long long)s->esp_packets, (unsigned long long)s->esp_decrypted,
@@ -266,6 +270,18 @@ int text_registration(text_ctx *t, const imsec_reg_rec *r)
     for (uint32_t i = 0; i < nc; i++)
         tb_printf(t, b, "      call-id %s (%u messages)\n",
                   esc_field(r->call_ids[i], sizeof r->call_ids[i], e1), (unsigned)r->call_id_msgs[i]);
+    uint32_t ne = r->nevents < IMSEC_REC_MAX_REG_EVENTS ? r->nevents : IMSEC_REC_MAX_REG_EVENTS;
+    for (uint32_t i = 0; i < ne; i++) {
+        char tsb[OUT_TSLEN];
+        tb_printf(t, b, "      %s frame %llu %s set %u expires %u", out_ts_text(r->events[i].ts, tsb),
+                  (unsigned long long)r->events[i].frame, r->events[i].what ? r->events[i].what : "-",
+                  (unsigned)r->events[i].nset, (unsigned)r->events[i].expires);
+        if (r->events[i].route[0])
+            tb_printf(t, b, " via %s", esc_field(r->events[i].route, sizeof r->events[i].route, e1));
+        if (r->events[i].scscf[0])
+            tb_printf(t, b, " s-cscf %s", esc_field(r->events[i].scscf, sizeof r->events[i].scscf, e1));
+        tb_printf(t, b, "\n");
+    }
     return t->err;
 }
 
@@ -286,6 +302,43 @@ int text_dialog(text_ctx *t, const imsec_dialog_rec *d)
         tb_printf(t, b, "      media %s", d->caller_media[0] ? esc_field(d->caller_media, sizeof d->caller_media, e1) : "-");
         tb_printf(t, b, " <-> %s\n", d->callee_media[0] ? esc_field(d->callee_media, sizeof d->callee_media, e2) : "-");
     }
+    if (d->caller_media_pkts || d->callee_media_pkts)
+        tb_printf(t, b, "      media flows: to caller %llu pkts/%llu bytes, to callee %llu pkts/%llu bytes\n",
+                  (unsigned long long)d->caller_media_pkts, (unsigned long long)d->caller_media_bytes,
+                  (unsigned long long)d->callee_media_pkts, (unsigned long long)d->callee_media_bytes);
+    if (d->xfer_by[0]) {
+        /* Transfer (RFC 3515): who referred, how the INVITE was linked, who pays. */
+        int64_t us = (d->end.sec - d->start.sec) * 1000000 + ((int64_t)d->end.usec - (int64_t)d->start.usec);
+        tb_printf(t, b, "      transfer by %s", esc_field(d->xfer_by, sizeof d->xfer_by, e1));
+        tb_printf(t, b, " (REFER frame %llu in %s", (unsigned long long)d->xfer_refer_frame,
+                  esc_field(d->xfer_refer_call_id, sizeof d->xfer_refer_call_id, e2));
+        tb_printf(t, b, ", linked by %s, depth %u, notify %u, duration %lld.%03llds)\n",
+                  esc_field(d->xfer_linked_by, sizeof d->xfer_linked_by, e1), (unsigned)d->xfer_depth,
+                  (unsigned)d->xfer_notify_status, (long long)(us / 1000000),
+                  (long long)((us % 1000000) / 1000));
+        tb_printf(t, b, "      charged %s", esc_field(d->xfer_charged, sizeof d->xfer_charged, e1));
+        tb_printf(t, b, "  chain %s\n", esc_field(d->xfer_chain, sizeof d->xfer_chain, e2));
+    }
+    return t->err;
+}
+
+int text_sa(text_ctx *t, const imsec_sa_rec *s)
+{
+    char e1[ESC_CAP], ue[IMSEC_ADDRSTRLEN], p[IMSEC_ADDRSTRLEN];
+    text_buf *b = &t->sas;
+    b->rows++;
+    tb_printf(t, b, "  %-15s %-32s %-13s %-6llu %s/%s\n", s->sa, esc_field(s->impi, sizeof s->impi, e1),
+              s->established ? "established" : "agreed", (unsigned long long)s->agreed_frame, s->alg,
+              s->ealg);
+    tb_printf(t, b, "      UE %s port-c %u port-s %u spi-c 0x%x spi-s 0x%x\n", imsec_addr_str(&s->ue, ue),
+              (unsigned)s->port_uc, (unsigned)s->port_us, s->spi_uc, s->spi_us);
+    tb_printf(t, b, "      P-CSCF %s port-c %u port-s %u spi-c 0x%x spi-s 0x%x\n",
+              imsec_addr_str(&s->pcscf, p), (unsigned)s->port_pc, (unsigned)s->port_ps, s->spi_pc, s->spi_ps);
+    tb_printf(t, b, "      keys %s%s%s  esp packets %llu decrypted %llu failed %llu", s->keys ? "known (" : "unknown",
+              s->keys && s->keys_source ? s->keys_source : "", s->keys ? ")" : "", (unsigned long long)s->packets, (unsigned long long)s->decrypted, (unsigned long long)s->failed);
+    if (s->established_frame)
+        tb_printf(t, b, "  first esp frame %llu", (unsigned long long)s->established_frame);
+    tb_printf(t, b, "\n");
     return t->err;
 }
 
@@ -309,6 +362,11 @@ int text_table_flush(text_ctx *t)
     if (t->regs.rows) {
         out_printf(w, "  %-32s %-12s %-13s %6s\n", "IMPI", "STATE", "FRAMES", "MSGS");
         out_write(w, t->regs.p, t->regs.len);
+    }
+    if (t->sas.rows) {
+        out_printf(w, "\nSecurity associations (%llu)\n", (unsigned long long)t->sas.rows);
+        out_printf(w, "  %-15s %-32s %-13s %-6s %s\n", "SA", "IMPI", "STATE", "FRAME", "ALG/EALG");
+        out_write(w, t->sas.p, t->sas.len);
     }
     out_printf(w, "\nDialogs (%llu)\n", (unsigned long long)t->dialogs.rows);
     if (t->dialogs.rows) {

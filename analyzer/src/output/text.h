@@ -41,6 +41,7 @@ typedef struct {
     size_t nrules;
     uint64_t other_rules;  /* findings of rules past TEXT_MAX_RULES */
     text_buf regs, dialogs, txns;  /* `dialogs` table rows until text_table_flush */
+    text_buf sas;                  /* ims_sa rows (issue 4) */
     int err;
 } text_ctx;
 
@@ -62,6 +63,8 @@ IMSEC_NODISCARD int text_summary(text_ctx *t, const imsec_stats *s, const char *
 
 /* `imsec dialogs`: rows are buffered and printed, grouped, by text_table_flush. */
 IMSEC_NODISCARD int text_registration(text_ctx *t, const imsec_reg_rec *r);
+/* One SA set row (no key bytes, ever). */
+IMSEC_NODISCARD int text_sa(text_ctx *t, const imsec_sa_rec *s);
 IMSEC_NODISCARD int text_dialog(text_ctx *t, const imsec_dialog_rec *d);
 IMSEC_NODISCARD int text_txn(text_ctx *t, const imsec_txn_rec *x);
 IMSEC_NODISCARD int text_table_flush(text_ctx *t);

@@ -75,6 +75,24 @@ static const char *const hdr_names[SIP_HDR__COUNT] = {
     [SIP_HDR_REASON] = "Reason",
 };
 
+/* Header types by the first letter of their long name (generated from
+ * hdr_names; keep in step): a lookup compares at most 13 candidates. */
+static const uint8_t hdr_by_letter[26][14] = {
+    ['a' - 'a'] = {SIP_HDR_AUTHORIZATION, SIP_HDR_AUTHENTICATION_INFO, SIP_HDR_ALLOW, SIP_HDR_ACCEPT, SIP_HDR_ALLOW_EVENTS, SIP_HDR_ACCEPT_CONTACT},
+    ['c' - 'a'] = {SIP_HDR_CALL_ID, SIP_HDR_CSEQ, SIP_HDR_CONTACT, SIP_HDR_CONTENT_TYPE, SIP_HDR_CONTENT_LENGTH, SIP_HDR_CONTENT_ENCODING},
+    ['e' - 'a'] = {SIP_HDR_EXPIRES, SIP_HDR_EVENT},
+    ['f' - 'a'] = {SIP_HDR_FROM},
+    ['i' - 'a'] = {SIP_HDR_IDENTITY, SIP_HDR_IDENTITY_INFO},
+    ['m' - 'a'] = {SIP_HDR_MAX_FORWARDS},
+    ['p' - 'a'] = {SIP_HDR_PATH, SIP_HDR_PROXY_AUTHORIZATION, SIP_HDR_PROXY_AUTHENTICATE, SIP_HDR_PROXY_REQUIRE, SIP_HDR_PRIVACY, SIP_HDR_P_ASSERTED_IDENTITY, SIP_HDR_P_PREFERRED_IDENTITY, SIP_HDR_P_ASSOCIATED_URI, SIP_HDR_P_CHARGING_VECTOR, SIP_HDR_P_CHARGING_FUNCTION_ADDRESSES, SIP_HDR_P_ACCESS_NETWORK_INFO, SIP_HDR_P_VISITED_NETWORK_ID, SIP_HDR_P_CALLED_PARTY_ID},
+    ['r' - 'a'] = {SIP_HDR_ROUTE, SIP_HDR_RECORD_ROUTE, SIP_HDR_REQUIRE, SIP_HDR_REFER_TO, SIP_HDR_REFERRED_BY, SIP_HDR_REPLACES, SIP_HDR_REMOTE_PARTY_ID, SIP_HDR_REJECT_CONTACT, SIP_HDR_REQUEST_DISPOSITION, SIP_HDR_REASON},
+    ['s' - 'a'] = {SIP_HDR_SERVICE_ROUTE, SIP_HDR_SECURITY_CLIENT, SIP_HDR_SECURITY_SERVER, SIP_HDR_SECURITY_VERIFY, SIP_HDR_SUPPORTED, SIP_HDR_SUBSCRIPTION_STATE, SIP_HDR_SERVER, SIP_HDR_SUBJECT, SIP_HDR_SESSION_EXPIRES},
+    ['t' - 'a'] = {SIP_HDR_TO, SIP_HDR_TARGET_DIALOG},
+    ['u' - 'a'] = {SIP_HDR_USER_AGENT},
+    ['v' - 'a'] = {SIP_HDR_VIA},
+    ['w' - 'a'] = {SIP_HDR_WWW_AUTHENTICATE, SIP_HDR_WARNING},
+};
+
 /* Compact forms, ims-security-reference.md §11.3 (RFC 3261 §7.3.3, RFC 3841,
  * 3892, 3515, 6665, 4028, 8224, 4474). Indexed by lower-case letter - 'a'. */
 static const uint8_t compact_forms[26] = {
@@ -107,14 +125,14 @@ sip_hdr_type sip_hdr_lookup(imsec_str name)
             return (sip_hdr_type)compact_forms[c0 - 'a'];
         return SIP_HDR_OTHER;
     }
-    /* Length and first letter reject almost every entry before the compare. */
-    for (unsigned t = 1; t < SIP_HDR__COUNT; t++) {
-        const char *n = hdr_names[t];
-        if (imsec_ascii_lower((unsigned char)n[0]) != c0)
-            continue;
+    if (c0 < 'a' || c0 > 'z')
+        return SIP_HDR_OTHER;
+    /* First letter, then length, reject almost every candidate before the compare. */
+    for (const uint8_t *t = hdr_by_letter[c0 - 'a']; *t; t++) {
+        const char *n = hdr_names[*t];
         size_t nl = strlen(n); /* our own constant table, not packet bytes */
         if (nl == name.len && imsec_str_eq_ci(name, imsec_str_make(n, nl)))
-            return (sip_hdr_type)t;
+            return (sip_hdr_type)*t;
     }
     return SIP_HDR_OTHER;
 }

@@ -45,6 +45,10 @@ void call_to_dialog_rec(const call_entry *c, imsec_dialog_rec *r)
     r->protected_any = c->protected_any;
     cp(r->caller_media, sizeof r->caller_media, c->caller_media);
     cp(r->callee_media, sizeof r->callee_media, c->callee_media);
+    r->caller_media_pkts = c->media_pkts[0];
+    r->caller_media_bytes = c->media_bytes[0];
+    r->callee_media_pkts = c->media_pkts[1];
+    r->callee_media_bytes = c->media_bytes[1];
 }
 
 void call_to_txn_rec(const call_entry *c, imsec_txn_rec *r)

@@ -45,6 +45,7 @@ typedef struct call_entry {
     char *orig_term, *term_term; /* terminal keys the session is counted under */
     char *impi;               /* registration this Call-ID belongs to (CALL_REG) */
     char caller_media[64], callee_media[64];
+    uint64_t media_pkts[2], media_bytes[2]; /* [0] toward the caller, [1] the callee (state/media) */
     uint32_t det_flags;       /* per-detector latches (one finding per Call-ID) */
 } call_entry;
 

@@ -55,12 +55,32 @@ struct sa_ctx {
     uint8_t hkey[16];
     tbl spis, pairs, rands, ckiks, statics;
     uint64_t nsets;
+    const imsec_callbacks *cb;
 };
 
 static const char *const sa_names[] = {"SA1", "SA2", "SA3", "SA4"};
 const char *sa_name(unsigned which) { return which < SA__N ? sa_names[which] : "SA?"; }
 
 static void free_node(void *owner, tbl_node *n) { (void)owner, free(n); }
+
+/* Index entries leave the index by eviction (the index is full) or by
+ * replacement; either way the owner must forget its pointer to them. */
+static void spi_entry_drop(void *owner, tbl_node *n)
+{
+    (void)owner;
+    spi_entry *e = TBL_ENTRY(n, spi_entry, n);
+    e->owner->sets[e->slot].idx[e->which] = NULL;
+    free(e);
+}
+
+static void pair_entry_drop(void *owner, tbl_node *n)
+{
+    (void)owner;
+    pair_entry *e = TBL_ENTRY(n, pair_entry, n);
+    if (e->owner->pair_idx == e)
+        e->owner->pair_idx = NULL;
+    free(e);
+}
 static void free_ckik(void *owner, tbl_node *n)
 {
     (void)owner;
@@ -90,8 +110,8 @@ sa_ctx *sa_ctx_new(const uint8_t hkey[16], imsec_stats *stats, const keys_set *k
     /* SPI index entries are unlinked by their owners; the eviction callback
      * only runs if the index is full, when losing the oldest mapping is the
      * bounded-memory trade-off (its ESP then counts as unknown SPI). */
-    if (!tbl_init(&c->spis, 1u << 18, hkey, free_node, c) ||
-        !tbl_init(&c->pairs, 1u << 17, hkey, free_node, c) ||
+    if (!tbl_init(&c->spis, 1u << 18, hkey, spi_entry_drop, c) ||
+        !tbl_init(&c->pairs, 1u << 17, hkey, pair_entry_drop, c) ||
         !tbl_init(&c->rands, 1u << 18, hkey, free_node, c) ||
         !tbl_init(&c->ckiks, 1u << 14, hkey, free_ckik, c) ||
         !tbl_init(&c->statics, 1u << 12, hkey, free_static, c)) {
@@ -148,21 +168,50 @@ static void pair_key(uint8_t k[34], const imsec_addr *ue, const imsec_addr *p)
     addr_key(k + 17, p);
 }
 
-static void unlink_owner(tbl *t, size_t off_owner, const sa_reg *owner, int slot, size_t off_slot)
+void sa_ctx_set_callbacks(sa_ctx *c, const imsec_callbacks *cb) { c->cb = cb; }
+
+/* The ims_sa record of a set (imsec.h imsec_sa_rec). */
+static void set_to_rec(const sa_reg *r, const sa_set *s, imsec_sa_rec *out)
 {
-    /* Walk from oldest to newest; indexes are small relative to packets and
-     * this runs only when a registration or set goes away. */
-    tbl_node *n = tbl_oldest(t);
-    while (n) {
-        tbl_node *prev = n->lru_prev == &t->lru ? NULL : n->lru_prev;
-        const char *base = (const char *)n;
-        sa_reg *o = *(sa_reg *const *)(const void *)(base + off_owner);
-        if (o == owner && (slot < 0 || base[off_slot] == (char)slot)) {
-            tbl_remove(t, n);
-            free(n);
-        }
-        n = prev;
+    memset(out, 0, sizeof *out);
+    snprintf(out->impi, sizeof out->impi, "%s", r->impi);
+    sa_set_label(s, out->sa, sizeof out->sa);
+    out->ue = s->ue;
+    out->pcscf = s->pcscf;
+    out->port_uc = s->port_uc;
+    out->port_us = s->port_us;
+    out->port_pc = s->port_pc;
+    out->port_ps = s->port_ps;
+    out->spi_uc = s->spi_uc;
+    out->spi_us = s->spi_us;
+    out->spi_pc = s->spi_pc;
+    out->spi_ps = s->spi_ps;
+    snprintf(out->alg, sizeof out->alg, "%s", s->alg);
+    snprintf(out->ealg, sizeof out->ealg, "%s", s->ealg);
+    out->agreed_frame = s->agreed_frame;
+    out->established = s->established;
+    out->established_frame = s->established_frame;
+    out->packets = s->packets;
+    out->decrypted = s->decrypted;
+    out->failed = s->failed;
+    out->keys_source = "";
+    esp_enc_alg enc;
+    esp_auth_alg auth;
+    esp_keys k;
+    if (!s->keys ||
+        !esp_ims_algs(imsec_str_make(s->alg, strlen(s->alg)), imsec_str_make(s->ealg, strlen(s->ealg)),
+                      &enc, &auth) ||
+        esp_keys_from_ck_ik(enc, auth, s->ck, s->ik, &k) != IMSEC_OK)
+        return;
+    out->keys = true;
+    out->keys_source = s->keys_source ? s->keys_source : "";
+    if (k.enc_key_len <= sizeof out->enc_key && k.auth_key_len <= sizeof out->auth_key) {
+        memcpy(out->enc_key, k.enc_key, k.enc_key_len);
+        out->enc_key_len = k.enc_key_len;
+        memcpy(out->auth_key, k.auth_key, k.auth_key_len);
+        out->auth_key_len = k.auth_key_len;
     }
+    OPENSSL_cleanse(&k, sizeof k);
 }
 
 static void set_free(sa_ctx *c, sa_reg *r, unsigned slot)
@@ -170,19 +219,37 @@ static void set_free(sa_ctx *c, sa_reg *r, unsigned slot)
     sa_set *s = &r->sets[slot];
     if (!s->used)
         return;
-    unlink_owner(&c->spis, offsetof(spi_entry, owner), r, (int)slot, offsetof(spi_entry, slot));
-    for (unsigned i = 0; i < SA__N; i++)
+    /* Every set leaves as one ims_sa record: replaced, evicted or finished. */
+    if (c->cb && c->cb->on_sa) {
+        imsec_sa_rec rec;
+        set_to_rec(r, s, &rec);
+        c->cb->on_sa(c->cb->ud, &rec);
+        OPENSSL_cleanse(&rec, sizeof rec);
+    }
+    for (unsigned i = 0; i < SA__N; i++) {
+        if (s->idx[i]) {
+            spi_entry *e = s->idx[i];
+            tbl_remove(&c->spis, &e->n);
+            free(e);
+        }
         esp_sa_free(s->esp[i]);
-    memset(s, 0, sizeof *s);
+    }
+    OPENSSL_cleanse(s, sizeof *s); /* s->ck, s->ik */
 }
 
 void sa_reg_free(sa_ctx *c, sa_reg *r)
 {
     if (!r)
         return;
-    set_free(c, r, 0);
-    set_free(c, r, 1);
-    unlink_owner(&c->pairs, offsetof(pair_entry, owner), r, -1, 0);
+    /* The older set first: records leave in agreed-frame order. */
+    unsigned first = r->sets[0].used && r->sets[1].used && r->sets[1].agreed_frame < r->sets[0].agreed_frame;
+    set_free(c, r, first);
+    set_free(c, r, !first);
+    if (r->pair_idx) {
+        pair_entry *e = r->pair_idx;
+        tbl_remove(&c->pairs, &e->n);
+        free(e);
+    }
     OPENSSL_cleanse(r->ck, sizeof r->ck);
     OPENSSL_cleanse(r->ik, sizeof r->ik);
     OPENSSL_cleanse(r->res, sizeof r->res);
@@ -226,14 +293,21 @@ static bool parse_mechs(const sip_msg *msg, sip_hdr_type t, sa_mechs *out, uint6
     return true;
 }
 
+/* 0, 1, or 2 meaning "more than one": that is all the Gm test needs, and
+ * a comma-free single Via header (the common case) needs no list split. */
 static unsigned via_count(const sip_msg *msg)
 {
+    const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_VIA);
+    if (!h)
+        return 0;
+    if (sip_msg_hdr_next(msg, h))
+        return 2;
+    if (!memchr(h->value.p, ',', h->value.len))
+        return 1;
     unsigned n = 0;
-    for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_VIA); h; h = sip_msg_hdr_next(msg, h)) {
-        imsec_str rest = h->value, item;
-        while (imsec_str_list_next(&rest, &item))
-            n++;
-    }
+    imsec_str rest = h->value, item;
+    while (n < 2 && imsec_str_list_next(&rest, &item))
+        n++;
     return n;
 }
 
@@ -274,6 +348,11 @@ static void set_keys(sa_set *s, const sa_reg *r)
     }
     OPENSSL_cleanse(&keys, sizeof keys);
     s->keys = s->esp[0] != NULL;
+    if (s->keys) {
+        memcpy(s->ck, r->ck, sizeof s->ck);
+        memcpy(s->ik, r->ik, sizeof s->ik);
+        s->keys_source = r->ckik_source;
+    }
 }
 
 static void index_spi(sa_ctx *c, sa_reg *r, unsigned slot, unsigned which, const imsec_addr *dst,
@@ -287,11 +366,12 @@ static void index_spi(sa_ctx *c, sa_reg *r, unsigned slot, unsigned which, const
     tbl_node *old = tbl_find(&c->spis, e->key, sizeof e->key, h);
     if (old) { /* the SPI was reused: the newest agreement wins */
         tbl_remove(&c->spis, old);
-        free(old);
+        spi_entry_drop(c, old);
     }
     e->owner = r;
     e->slot = (uint8_t)slot;
     e->which = (uint8_t)which;
+    r->sets[slot].idx[which] = e;
     e->n.key = e->key;
     e->n.keylen = sizeof e->key;
     tbl_insert(&c->spis, &e->n, h);
@@ -304,7 +384,19 @@ static void index_pair(sa_ctx *c, sa_reg *r, const imsec_addr *ue, const imsec_a
     uint64_t h = tbl_hash(&c->pairs, k, sizeof k);
     tbl_node *n = tbl_find(&c->pairs, k, sizeof k, h);
     if (n) {
-        TBL_ENTRY(n, pair_entry, n)->owner = r;
+        /* The pair now belongs to the newest registration agreed on it. */
+        pair_entry *e = TBL_ENTRY(n, pair_entry, n);
+        if (e->owner != r) {
+            if (e->owner->pair_idx == e)
+                e->owner->pair_idx = NULL;
+            e->owner = r;
+        }
+        if (r->pair_idx && r->pair_idx != e) {
+            pair_entry *mine = r->pair_idx;
+            tbl_remove(&c->pairs, &mine->n);
+            free(mine);
+        }
+        r->pair_idx = e;
         return;
     }
     pair_entry *e = calloc(1, sizeof *e);
@@ -312,6 +404,12 @@ static void index_pair(sa_ctx *c, sa_reg *r, const imsec_addr *ue, const imsec_a
         return;
     memcpy(e->key, k, sizeof k);
     e->owner = r;
+    if (r->pair_idx) {
+        pair_entry *mine = r->pair_idx;
+        tbl_remove(&c->pairs, &mine->n);
+        free(mine);
+    }
+    r->pair_idx = e;
     e->n.key = e->key;
     e->n.keylen = sizeof e->key;
     tbl_insert(&c->pairs, &e->n, h);
@@ -479,7 +577,7 @@ static sa_reg *reg_alloc(sa_reg **rp, const char *impi)
 }
 
 static void on_register_request(sa_reg **rp, const char *impi, const net_meta *m,
-                                const sip_msg *msg, sa_event *ev)
+                                const sip_msg *msg, const sip_digest *d, sa_event *ev)
 {
     sa_mechs tmp;
     ev->client = parse_mechs(msg, SIP_HDR_SECURITY_CLIENT, &tmp, m->frame);
@@ -488,15 +586,13 @@ static void on_register_request(sa_reg **rp, const char *impi, const net_meta *m
     ev->verify = parse_mechs(msg, SIP_HDR_SECURITY_VERIFY, &tmp, m->frame);
     if (ev->verify && ev->gm && reg_alloc(rp, impi))
         (*rp)->verify = tmp;
-    sip_digest d;
-    const sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
-    if (ah && sip_digest_parse(ah->value, &d) == IMSEC_OK) {
-        ev->integrity_protected = d.has_integrity_protected;
-        ev->integrity_value = d.integrity_protected;
-        ev->auts = d.has_auts && d.auts.len;
-        ev->response_present = d.has_response && d.response.len;
+    if (d) {
+        ev->integrity_protected = d->has_integrity_protected;
+        ev->integrity_value = d->integrity_protected;
+        ev->auts = d->has_auts && d->auts.len;
+        ev->response_present = d->has_response && d->response.len;
         if (ev->response_present && *rp) {
-            check_response(*rp, &d, ev);
+            check_response(*rp, d, ev);
             if (ev->response_ok < 0)
                 (*rp)->bad_response_frame = m->frame;
         }
@@ -610,10 +706,10 @@ void sa_on_message(sa_ctx *c, const net_meta *m, const sip_msg *msg, sa_event *e
 }
 
 void sa_on_register(sa_ctx *c, sa_reg **rp, const char *impi, const net_meta *m,
-                    const sip_msg *msg, sa_event *ev)
+                    const sip_msg *msg, const sip_digest *auth, sa_event *ev)
 {
     if (msg->is_request)
-        on_register_request(rp, impi, m, msg, ev);
+        on_register_request(rp, impi, m, msg, auth, ev);
     else if (msg->status == 401 || msg->status == 407)
         on_challenge(c, rp, impi, m, msg, ev);
     if (*rp && msg->is_request && ev->auts) {

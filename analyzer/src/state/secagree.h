@@ -28,6 +28,7 @@
 #include "base/imsec_str.h"
 #include "imsec/imsec.h"
 #include "net/net.h"
+#include "sip/sip_hdr.h"
 #include "sip/sip_msg.h"
 
 struct esp_sa;
@@ -64,9 +65,12 @@ typedef struct {
     uint64_t agreed_frame, established_frame;
     int64_t expires_sec;      /* packet time when the SIP-level lifetime ends; 0: not yet set */
     bool keys;                /* ESP keys known: esp[] ready */
+    const char *keys_source;  /* the sa_reg's ckik_source when the keys were derived */
+    uint8_t ck[16], ik[16];   /* the CK/IK the keys came from (secret; for the ims_sa record) */
     struct esp_sa *esp[SA__N];
     uint64_t packets, decrypted, failed;
     uint32_t det_flags;       /* per-detector latches */
+    void *idx[SA__N];         /* this set's SPI index entries (owned by sa_ctx) */
 } sa_set;
 
 /* The security state of one registration (allocated on first use). */
@@ -94,6 +98,7 @@ typedef struct sa_reg {
     int64_t fail_times[16];
     uint64_t fail_frames[16];
     uint8_t nfail;
+    void *pair_idx;           /* the (UE, P-CSCF) index entry pointing here, if any */
 } sa_reg;
 
 /* What secagree learned from one message (read by the KEY detectors). */
@@ -123,13 +128,17 @@ typedef struct sa_ctx sa_ctx;
 
 sa_ctx *sa_ctx_new(const uint8_t hkey[16], imsec_stats *stats, const keys_set *keys);
 void sa_ctx_free(sa_ctx *c);
+/* Where ims_sa records go: each SA set is reported (cb->on_sa) when it is
+ * released — replaced by a newer set, or its registration evicted or
+ * finished. cb is borrowed (the state's copy) and may be NULL. */
+void sa_ctx_set_callbacks(sa_ctx *c, const imsec_callbacks *cb);
 void sa_reg_free(sa_ctx *c, sa_reg *r);
 
-/* Apply a REGISTER request/response of registration `impi` (r may be NULL
- * for a message that secagree does not need to track; it is allocated
- * into *rp on demand). */
+/* Apply a REGISTER request/response of registration `impi` (*rp may be
+ * NULL; it is allocated on demand). auth: the request's parsed
+ * Authorization, or NULL. */
 void sa_on_register(sa_ctx *c, sa_reg **rp, const char *impi, const net_meta *m,
-                    const sip_msg *msg, sa_event *ev);
+                    const sip_msg *msg, const sip_digest *auth, sa_event *ev);
 /* Attach the SA context of any other SIP message (clear or protected). */
 void sa_on_message(sa_ctx *c, const net_meta *m, const sip_msg *msg, sa_event *ev);
 /* A 200 OK to REGISTER on the UE side: the SIP-level lifetime of the newest

@@ -21,6 +21,7 @@ struct st_state {
     imsec_callbacks cb;
     tbl calls, regs, terms, impus;
     sa_ctx *sa;
+    xf_ctx *xf;
     imsec_ts now;
     int64_t last_tick;
 };
@@ -42,6 +43,7 @@ static void emit_reg(st_state *s, const reg_entry *r)
         return;
     imsec_reg_rec rec;
     reg_to_rec(r, &rec);
+    xf_fill_reg_rec(s->xf, r->impi, &rec);
     s->cb.on_registration(s->cb.ud, &rec);
 }
 
@@ -83,6 +85,7 @@ static void call_retire(st_state *s, call_entry *c)
         if (s->cb.on_dialog) {
             imsec_dialog_rec rec;
             call_to_dialog_rec(c, &rec);
+            xf_fill_dialog_rec(s->xf, c->call_id, &rec);
             s->cb.on_dialog(s->cb.ud, &rec);
         }
     } else if (s->cb.on_txn) {
@@ -155,6 +158,12 @@ st_state *st_new(const st_limits *lim, const uint8_t hkey[16], imsec_stats *stat
     s->sa = sa_ctx_new(hkey, stats, keys);
     if (!s->sa)
         goto fail_impus;
+    sa_ctx_set_callbacks(s->sa, &s->cb);
+    s->xf = xf_new(lim->max_regs, hkey);
+    if (!s->xf) {
+        sa_ctx_free(s->sa);
+        goto fail_impus;
+    }
     return s;
 fail_impus:
     tbl_fini(&s->impus);
@@ -184,6 +193,7 @@ void st_free(st_state *s)
     s->cb.on_dialog = NULL;
     s->cb.on_registration = NULL;
     s->cb.on_txn = NULL;
+    s->cb.on_sa = NULL;
     tbl_node *n;
     while ((n = tbl_pop_oldest(&s->calls)))
         call_entry_free(TBL_ENTRY(n, call_entry, n));
@@ -196,6 +206,7 @@ void st_free(st_state *s)
     tbl_fini(&s->terms);
     tbl_fini(&s->impus);
     sa_ctx_free(s->sa);
+    xf_free(s->xf);
     free(s);
 }
 
@@ -206,6 +217,13 @@ int st_open_esp(st_state *s, const net_meta *m, const uint8_t *pkt, uint32_t len
 }
 
 /* ---- lookups ---- */
+
+call_entry *st_call_by_id(st_state *s, const char *id, size_t len)
+{
+    uint32_t l = len < CALL_MAX_ID ? (uint32_t)len : CALL_MAX_ID;
+    tbl_node *n = tbl_find(&s->calls, id, l, tbl_hash(&s->calls, id, l));
+    return n ? TBL_ENTRY(n, call_entry, n) : NULL;
+}
 
 reg_entry *st_reg_by_impi(st_state *s, const char *impi)
 {
@@ -391,16 +409,14 @@ static bool first_uri_host(imsec_str value, char *out, size_t cap)
 static void on_register_request(st_state *s, st_msg *ev, call_entry *c)
 {
     const sip_msg *msg = ev->msg;
-    sip_digest d;
-    bool have_auth = false;
-    const sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
-    if (ah && sip_digest_parse(ah->value, &d) == IMSEC_OK && d.has_username && d.username.len)
-        have_auth = true;
+    /* The IMPI is the username of Authorization, not Proxy-Authorization. */
+    const sip_digest *d = &ev->auth;
+    bool have_auth = ev->has_auth && !ev->auth_is_proxy && d->has_username && d->username.len;
 
     char impi[IDENT_MAX];
     reg_entry *r = NULL;
     if (have_auth) {
-        imsec_str_copy(d.username, impi, sizeof impi);
+        imsec_str_copy(d->username, impi, sizeof impi);
         r = c->impi ? st_reg_by_impi(s, c->impi) : NULL;
         if (r && r->provisional)
             r = reg_rename(s, r, impi);
@@ -424,7 +440,8 @@ static void on_register_request(st_state *s, st_msg *ev, call_entry *c)
     r->end = ev->m->ts;
     if (ev->sa.gm)
         r->ue_tuple = ev->m->t;
-    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, &ev->sa);
+    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, ev->has_auth && !ev->auth_is_proxy ? d : NULL,
+                   &ev->sa);
     if (ev->to_id[0]) {
         reg_add_impu(r, ev->to_id);
         index_impu(s, ev->to_id, r->impi);
@@ -433,16 +450,13 @@ static void on_register_request(st_state *s, st_msg *ev, call_entry *c)
     char buf[IDENT_MAX];
     if (ct && first_uri_host(ct->value, buf, sizeof buf))
         set_cstr(&r->contact, buf);
-    if (have_auth && d.has_response && d.response.len && r->challenged)
+    if (have_auth && d->has_response && d->response.len && r->challenged)
         r->responded = true;
-    const sip_hdr *sv = sip_msg_hdr(msg, SIP_HDR_SECURITY_VERIFY);
-    if (!sv)
-        sv = sip_msg_hdr(msg, SIP_HDR_SECURITY_CLIENT);
-    if (sv) {
-        imsec_str rest = sv->value, item;
-        sip_secmech sm;
-        if (imsec_str_list_next(&rest, &item) && sip_secmech_parse(item, &sm) == IMSEC_OK)
-            imsec_str_copy(sm.mech, r->sec_mech, sizeof r->sec_mech);
+    /* The mechanism in use: what the UE verified, else what it offered. */
+    if (r->sec) {
+        const sa_mechs *ml = r->sec->verify.n ? &r->sec->verify : &r->sec->client;
+        if (ml->n)
+            snprintf(r->sec_mech, sizeof r->sec_mech, "%s", ml->m[0].mech);
     }
     if (r->st != REG_ST_REGISTERED)
         r->st = REG_ST_PENDING;
@@ -457,7 +471,7 @@ static void on_register_response(st_state *s, st_msg *ev, call_entry *c)
     ev->reg = r;
     r->last_frame = ev->m->frame;
     r->end = ev->m->ts;
-    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, &ev->sa);
+    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, NULL, &ev->sa);
     uint16_t code = msg->status;
     if (code == 401 || code == 407) {
         r->challenged = true;
@@ -664,13 +678,16 @@ bool st_on_sip(st_state *s, const net_meta *m, const sip_msg *msg, st_msg *ev)
         ident_from_uri(&na.uri, ev->to_id);
     }
     if (msg->is_request) {
+        /* Credentials are parsed once here; secagree and the detectors read them. */
         const sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
         ev->auth_is_proxy = !ah;
         if (!ah)
             ah = sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHORIZATION);
-        sip_digest dg;
-        if (ah && sip_digest_parse(ah->value, &dg) == IMSEC_OK && dg.has_username)
-            ev->auth_username = dg.username;
+        if (ah && sip_digest_parse(ah->value, &ev->auth) == IMSEC_OK) {
+            ev->has_auth = true;
+            if (ev->auth.has_username)
+                ev->auth_username = ev->auth.username;
+        }
     }
     if (m->ts.sec > s->last_tick)
         st_tick(s, m->ts);
@@ -702,6 +719,8 @@ bool st_on_sip(st_state *s, const net_meta *m, const sip_msg *msg, st_msg *ev)
     } else {
         on_dialog_response(s, ev, c);
     }
+    xf_on_sip(s->xf, s, m, msg, c, ev->reg, ev->session_started, ev->session_ended, ev->from_id,
+              ev->to_id, ev->to_tag, &ev->xf);
     return true;
 }
 

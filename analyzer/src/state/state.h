@@ -20,6 +20,7 @@
 #include "state/reg.h"
 #include "state/secagree.h"
 #include "state/term.h"
+#include "state/xfer.h"
 
 typedef struct {
     uint32_t max_calls, max_regs, max_terms;
@@ -48,9 +49,12 @@ typedef struct {
     term_entry *orig_term, *term_term; /* terminals of a session that started or ended */
     imsec_str auth_username;      /* requests: Authorization / Proxy-Authorization username */
     bool auth_is_proxy;           /* ...taken from Proxy-Authorization */
+    bool has_auth;                /* requests: auth holds the parsed credentials */
+    sip_digest auth;
     sa_event sa;                  /* security agreement view of this message */
     bool reg_ok;                  /* a 2xx to REGISTER that (re)registered */
     bool reg_first_ok;            /* ...the first one of this registration */
+    xf_event xf;                  /* transfers, identities, registration timeline (xfer.h) */
 } st_msg;
 
 st_state *st_new(const st_limits *lim, const uint8_t hkey[16], imsec_stats *stats,
@@ -66,6 +70,9 @@ void st_finish(st_state *s);
 /* Registration whose public identities include impu (canonical), or NULL. */
 reg_entry *st_reg_by_impu(st_state *s, const char *impu);
 reg_entry *st_reg_by_impi(st_state *s, const char *impi);
+/* The Call-ID's entry, or NULL (no LRU touch: media packets do not keep a
+ * dialog alive). */
+call_entry *st_call_by_id(st_state *s, const char *id, size_t len);
 /* ESP: attribute to an SA and open (see sa_open_esp). */
 int st_open_esp(st_state *s, const net_meta *m, const uint8_t *pkt, uint32_t len, uint8_t *out,
                 uint32_t cap, sa_esp_result *res);

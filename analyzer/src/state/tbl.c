@@ -8,9 +8,10 @@
 bool tbl_init(tbl *t, uint32_t cap, const uint8_t hkey[16], tbl_evict_fn evict, void *owner)
 {
     memset(t, 0, sizeof *t);
-    uint32_t nb = 16;
-    while (nb < cap && nb < (1u << 30))
-        nb <<= 1; /* load factor <= 1 at capacity */
+    /* Buckets grow with the entries (load factor <= 1), so a table sized
+     * for a million dialogs costs nothing until they exist, and a small
+     * working set stays in cache. */
+    uint32_t nb = 64;
     t->buckets = calloc(nb, sizeof *t->buckets);
     if (!t->buckets)
         return false;
@@ -69,9 +70,35 @@ void tbl_remove(tbl *t, tbl_node *n)
     t->count--;
 }
 
+/* Doubles the bucket array and relinks every entry. Growth is amortised
+ * O(1) per insert; a failed allocation keeps the old array (longer chains,
+ * still correct). */
+static void grow(tbl *t)
+{
+    uint32_t nb = t->nbuckets * 2;
+    tbl_node **b = calloc(nb, sizeof *b);
+    if (!b)
+        return;
+    for (uint32_t i = 0; i < t->nbuckets; i++) {
+        tbl_node *n = t->buckets[i];
+        while (n) {
+            tbl_node *next = n->hnext;
+            tbl_node **slot = &b[n->hash & (nb - 1)];
+            n->hnext = *slot;
+            *slot = n;
+            n = next;
+        }
+    }
+    free(t->buckets);
+    t->buckets = b;
+    t->nbuckets = nb;
+}
+
 bool tbl_insert(tbl *t, tbl_node *n, uint64_t hash)
 {
     bool evicted = false;
+    if (t->count >= t->nbuckets && t->nbuckets < (1u << 30))
+        grow(t);
     if (t->count >= t->cap) {
         tbl_node *old = tbl_pop_oldest(t);
         if (old && t->evict)
