@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Summarise bench.sh measurements: medians, rates, ratios against the issue-3
+targets; prints a table and writes summary.json.
+
+usage: bench_report.py RUNS_TSV META_TSV SUMMARY_JSON
+RUNS_TSV lines: label tool run wall_s maxrss_kb rc file cpu_s
+META_TSV lines: key value
+"""
+import json
+import os
+import statistics
+import sys
+
+TOOLS = ["rawloop", "imsec", "tshark", "sngrep"]
+OK_RC = {"rawloop": {0}, "imsec": {0, 1}, "tshark": {0}, "sngrep": {0}}
+TARGETS = {
+    "imsec_vs_rawloop_pps_min": 0.5,   # on the SIP-only file
+    "imsec_vs_tshark_speedup_min": 20.0,
+    "imsec_vs_sngrep_speedup_min": 1.0,  # strictly faster
+    "rss_per_dialog_bytes_max": 1024,
+}
+
+
+def load(runs_path, meta_path):
+    runs = []
+    with open(runs_path) as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            if len(p) < 7:
+                continue
+            runs.append(dict(label=p[0], tool=p[1], run=int(p[2]), wall=float(p[3]),
+                             rss_kb=int(p[4]), rc=int(p[5]), file=p[6],
+                             cpu=float(p[7]) if len(p) > 7 and p[7] else None))
+    meta = {}
+    with open(meta_path) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("\t")
+            meta[k] = v
+    return runs, meta
+
+
+def eve_stats(path):
+    """The final "stats" record of an imsec EVE file, or None."""
+    try:
+        with open(path) as f:
+            last = None
+            for line in f:
+                if '"event_type":"stats"' in line.replace(" ", ""):
+                    last = line
+        return json.loads(last)["stats"] if last else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def fmt(x, spec, width):
+    return ("%" + spec) % x if x is not None else "-".rjust(width)
+
+
+def main():
+    runs, meta = load(sys.argv[1], sys.argv[2])
+    out_path = sys.argv[3]
+    # harness overhead (measured on /bin/true), subtracted from every wall time
+    oh = [r["wall"] for r in runs if r["label"] == "overhead"]
+    overhead = statistics.median(oh) if oh else 0.0
+    meta["harness_overhead_s"] = "%.4f" % overhead
+    runs = [r for r in runs if r["label"] != "overhead"]
+    for r in runs:
+        r["wall_raw"] = r["wall"]
+        r["wall"] = max(0.001, r["wall"] - overhead)
+    labels = []
+    for r in runs:
+        if r["label"] not in labels:
+            labels.append(r["label"])
+    results = {}
+    for label in labels:
+        packets = int(meta.get("packets:" + label, "0") or 0)
+        nbytes = int(meta.get("bytes:" + label, "0") or 0)
+        res = {"file": meta.get("file:" + label), "packets": packets, "bytes": nbytes,
+               "tools": {}}
+        for tool in TOOLS:
+            rs = [r for r in runs if r["label"] == label and r["tool"] == tool]
+            if not rs:
+                continue
+            ok = all(r["rc"] in OK_RC[tool] for r in rs)
+            wall = statistics.median(r["wall"] for r in rs)
+            rss = statistics.median(r["rss_kb"] for r in rs)
+            res["tools"][tool] = {
+                "runs": len(rs), "ok": ok, "exit_codes": sorted({r["rc"] for r in rs}),
+                "walls_s": [r["wall"] for r in rs],
+                "median_wall_s": wall,
+                "packets_per_s": packets / wall if wall > 0 else None,
+                "mib_per_s": nbytes / 1048576.0 / wall if wall > 0 else None,
+                "peak_rss_kib": rss,
+                # user+sys CPU seconds (10 ms resolution): less sensitive than
+                # wall time to other load on the machine
+                "median_cpu_s": statistics.median(r["cpu"] for r in rs)
+                if all(r["cpu"] is not None for r in rs) else None,
+            }
+        t = res["tools"]
+        ratios = {}
+        if "imsec" in t:
+            im = t["imsec"]["median_wall_s"]
+            for other, key in (("rawloop", "imsec_vs_rawloop_pps"), ("tshark", "imsec_vs_tshark_speedup"),
+                               ("sngrep", "imsec_vs_sngrep_speedup")):
+                if other in t and im > 0:
+                    ratios[key] = t[other]["median_wall_s"] / im
+        res["ratios"] = ratios
+        results[label] = res
+
+    summary = {"meta": {k: v for k, v in meta.items()
+                        if ":" not in k}, "targets": TARGETS, "throughput": {}, "memory": None}
+
+    # ---- throughput table
+    print()
+    print("imsec benchmark (median of %s run(s); wall clock, page cache warm)" % meta.get("runs", "?"))
+    for k in ("host_cpu", "host_cpus", "harness_overhead_s", "tshark_version", "sngrep_version", "imsec_version", "imsec_missing"):
+        if k in meta:
+            print("  %-15s %s" % (k, meta[k]))
+    loads = [float(meta[k]) for k in ("loadavg_start", "loadavg_end") if meta.get(k)]
+    if loads and max(loads) > 0.7:
+        print("  WARNING: load average %s while measuring: other processes competed for the"
+              " CPU, wall times (and ratios) are pessimistic; compare the cpu s column"
+              % "/".join("%.2f" % x for x in loads))
+    for label, res in results.items():
+        if label.startswith("dialogs-"):
+            continue
+        summary["throughput"][label] = res
+        print()
+        print("%s: %s  (%d packets, %.1f MiB)" % (label, os.path.basename(res["file"] or "?"),
+                                                 res["packets"], res["bytes"] / 1048576.0))
+        print("  %-8s %10s %8s %12s %9s %12s  %s" % ("tool", "wall s", "cpu s", "packets/s", "MiB/s",
+                                                     "peak RSS", "note"))
+        for tool in TOOLS:
+            x = res["tools"].get(tool)
+            if x is None:
+                note = "skipped (not built)" if tool == "imsec" and "imsec_missing" in meta else "skipped"
+                print("  %-8s %10s %8s %12s %9s %12s  %s" % (tool, "-", "-", "-", "-", "-", note))
+                continue
+            note = "" if x["ok"] else "FAILED exit %s" % x["exit_codes"]
+            cpu = "%8.2f" % x["median_cpu_s"] if x["median_cpu_s"] is not None else "%8s" % "-"
+            print("  %-8s %10.3f %s %12.0f %9.1f %9.1f MiB  %s" % (
+                tool, x["median_wall_s"], cpu, x["packets_per_s"] or 0, x["mib_per_s"] or 0,
+                x["peak_rss_kib"] / 1024.0, note))
+        r = res["ratios"]
+        if r:
+            sip = label.endswith("-sip")
+            parts = []
+            if "imsec_vs_rawloop_pps" in r:
+                v = r["imsec_vs_rawloop_pps"]
+                tgt = ""
+                if sip:
+                    tgt = " (target >= 0.50: %s)" % ("PASS" if v >= TARGETS["imsec_vs_rawloop_pps_min"] else "FAIL")
+                parts.append("imsec/rawloop = %.2f%s" % (v, tgt))
+            if "imsec_vs_tshark_speedup" in r:
+                v = r["imsec_vs_tshark_speedup"]
+                parts.append("imsec/tshark = %.1fx (target >= 20x: %s)"
+                             % (v, "PASS" if v >= TARGETS["imsec_vs_tshark_speedup_min"] else "FAIL"))
+            if "imsec_vs_sngrep_speedup" in r:
+                v = r["imsec_vs_sngrep_speedup"]
+                parts.append("imsec/sngrep = %.1fx (target > 1x: %s)"
+                             % (v, "PASS" if v > TARGETS["imsec_vs_sngrep_speedup_min"] else "FAIL"))
+            for p in parts:
+                print("  " + p)
+        elif "imsec" not in res["tools"]:
+            raw = res["tools"].get("rawloop")
+            for o in ("tshark", "sngrep"):
+                if raw and o in res["tools"]:
+                    print("  %s runs at %.3f of the raw loop's packets/s (imsec ratios need build/imsec)"
+                          % (o, raw["median_wall_s"] / res["tools"][o]["median_wall_s"]))
+
+    # ---- memory growth
+    mem = [(lab, res) for lab, res in results.items() if lab.startswith("dialogs-")]
+    if mem:
+        print()
+        print("memory growth: imsec peak RSS with N dialogs open at once")
+        print("  %-16s %10s %12s %9s  %s" % ("file", "dialogs", "peak RSS", "wall s", "imsec stats"))
+        pts = []
+        for lab, res in sorted(mem, key=lambda kv: int(kv[0].split("-")[1])):
+            n = int(lab.split("-")[1])
+            x = res["tools"].get("imsec")
+            st = eve_stats(meta.get("eve:" + lab, ""))
+            res["imsec_stats"] = st
+            note = ""
+            if st:
+                ev = (st.get("evictions") or {}).get("dialogs")
+                note = "dialogs=%s evictions=%s" % (st.get("dialogs"), ev)
+                if st.get("dialogs") != n or ev:
+                    note += "  WARNING: expected dialogs=%d evictions=0" % n
+            else:
+                note = "(no stats record in %s)" % meta.get("eve:" + lab, "?")
+            if x:
+                pts.append((n, x["peak_rss_kib"]))
+                print("  %-16s %10d %9.1f MiB %9.3f  %s" % (lab, n, x["peak_rss_kib"] / 1024.0,
+                                                            x["median_wall_s"], note))
+        memsum = {"points": {lab: res for lab, res in mem}}
+        if len(pts) >= 2:
+            (n1, r1), (n2, r2) = pts[0], pts[-1]
+            per = (r2 - r1) * 1024.0 / (n2 - n1)
+            memsum["rss_per_dialog_bytes"] = per
+            memsum["formula"] = "(rss(%d) - rss(%d)) / %d" % (n2, n1, n2 - n1)
+            print("  RSS per dialog = (%.1f MiB - %.1f MiB) / %d = %.0f bytes (target <= 1024: %s)"
+                  % (r2 / 1024.0, r1 / 1024.0, n2 - n1, per,
+                     "PASS" if per <= TARGETS["rss_per_dialog_bytes_max"] else "FAIL"))
+        summary["memory"] = memsum
+    elif "memory_skipped" in meta:
+        print()
+        print("memory growth: skipped (%s)" % meta["memory_skipped"])
+        summary["memory"] = {"skipped": meta["memory_skipped"]}
+
+    with open(out_path, "w") as f:
+        json.dump(summary, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print()
+    print("summary: %s   all runs: %s" % (out_path, sys.argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
