@@ -193,7 +193,7 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
     e->det = detect_new(cfg, e->st, &e->stats, emit_finding, e, err);
     if (!e->det)
         goto fail;
-    e->bnd = bnd_new(rules_config_site(cfg));
+    e->bnd = bnd_new(rules_config_site(cfg), hkey);
     if (!e->bnd) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         goto fail;

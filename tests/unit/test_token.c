@@ -97,7 +97,8 @@ static const char reg[] = "REGISTER sip:home1.net SIP/2.0\r\n"
 static void test_boundary_inferred(void **st)
 {
     (void)st;
-    bnd_ctx *b = bnd_new(NULL);
+    static const uint8_t hkey[16] = {1, 2, 3};
+    bnd_ctx *b = bnd_new(NULL, hkey);
     assert_non_null(b);
     assert_false(bnd_known(b));
     sip_hdr hdrs[SIP_MSG_MAX_HDRS];

@@ -5,9 +5,20 @@
 #include <string.h>
 
 #include "sip/sip_hdr.h"
+#include "state/tbl.h"
+
+/* Every REGISTER sender inferred to be a UE, for lookups; the first
+ * BND_MAX_INFERRED are also kept in ue[] to describe the inference. */
+typedef struct {
+    tbl_node n;
+    uint8_t key[17];
+} ue_node;
+
+#define BND_MAX_UES (1u << 16)
 
 struct bnd_ctx {
     const rules_site *site;
+    tbl ues;
     bool pinned; /* site names internal_prefixes or home_domains */
     imsec_addr cscf[BND_MAX_INFERRED];
     size_t ncscf;
@@ -17,17 +28,68 @@ struct bnd_ctx {
     size_t ndomain;
 };
 
-bnd_ctx *bnd_new(const rules_site *site)
+static void ue_evict(void *owner, tbl_node *n)
+{
+    (void)owner;
+    free(TBL_ENTRY(n, ue_node, n));
+}
+
+bnd_ctx *bnd_new(const rules_site *site, const uint8_t hkey[16])
 {
     bnd_ctx *b = calloc(1, sizeof *b);
     if (!b)
         return NULL;
+    if (!tbl_init(&b->ues, BND_MAX_UES, hkey, ue_evict, b)) {
+        free(b);
+        return NULL;
+    }
     b->site = site;
     b->pinned = site && (site->internal_prefixes.n || site->home_domains.n);
     return b;
 }
 
-void bnd_free(bnd_ctx *b) { free(b); }
+void bnd_free(bnd_ctx *b)
+{
+    if (!b)
+        return;
+    tbl_node *n;
+    while ((n = tbl_pop_oldest(&b->ues)))
+        ue_evict(b, n);
+    tbl_fini(&b->ues);
+    free(b);
+}
+
+static void ue_key(uint8_t k[17], const imsec_addr *a)
+{
+    k[0] = a->family;
+    memcpy(k + 1, a->a, 16);
+}
+
+static bool ue_known(const bnd_ctx *b, const imsec_addr *a)
+{
+    uint8_t k[17];
+    ue_key(k, a);
+    tbl *t = (tbl *)&b->ues; /* lookups do not modify the table */
+    return tbl_find(t, k, sizeof k, tbl_hash(t, k, sizeof k)) != NULL;
+}
+
+static void add_ue(bnd_ctx *b, const imsec_addr *a)
+{
+    uint8_t k[17];
+    ue_key(k, a);
+    uint64_t h = tbl_hash(&b->ues, k, sizeof k);
+    if (tbl_find(&b->ues, k, sizeof k, h))
+        return;
+    ue_node *u = calloc(1, sizeof *u);
+    if (!u)
+        return;
+    memcpy(u->key, k, sizeof k);
+    u->n.key = u->key;
+    u->n.keylen = sizeof u->key;
+    tbl_insert(&b->ues, &u->n, h);
+    if (b->nue < BND_MAX_INFERRED)
+        b->ue[b->nue++] = *a;
+}
 
 static bool addr_in(const imsec_addr *set, size_t n, const imsec_addr *a)
 {
@@ -98,7 +160,7 @@ void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_msg *msg, sip_method c
         if (sip_msg_hdr(msg, SIP_HDR_PATH))
             add_cscf(b, &m->t.src);
         else if (!addr_in(b->cscf, b->ncscf, &m->t.src) && !rr_names_sender(msg, m))
-            add_addr(b->ue, &b->nue, &m->t.src);
+            add_ue(b, &m->t.src);
     } else if (!msg->is_request && cseq_method == SIP_M_REGISTER &&
                (msg->status == 401 || (msg->status >= 200 && msg->status < 300))) {
         add_cscf(b, &m->t.src); /* the registrar, or the P-CSCF relaying its answer */
@@ -118,14 +180,14 @@ bool bnd_addr_home(const bnd_ctx *b, const imsec_addr *a)
         return rules_prefix_list_match(b->site->internal_prefixes.v, b->site->internal_prefixes.n,
                                        a) ||
                rules_prefix_list_match(b->site->ue_prefixes.v, b->site->ue_prefixes.n, a);
-    return addr_in(b->cscf, b->ncscf, a) || addr_in(b->ue, b->nue, a);
+    return addr_in(b->cscf, b->ncscf, a) || ue_known(b, a);
 }
 
 bool bnd_addr_ue(const bnd_ctx *b, const imsec_addr *a)
 {
     if (!b)
         return false;
-    if (!b->pinned && addr_in(b->ue, b->nue, a))
+    if (!b->pinned && ue_known(b, a))
         return true;
     return b->site && rules_prefix_list_match(b->site->ue_prefixes.v, b->site->ue_prefixes.n, a);
 }

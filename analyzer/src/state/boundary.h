@@ -33,7 +33,7 @@ typedef enum {
 
 typedef struct bnd_ctx bnd_ctx;
 
-bnd_ctx *bnd_new(const rules_site *site);
+bnd_ctx *bnd_new(const rules_site *site, const uint8_t hkey[16]);
 void bnd_free(bnd_ctx *b);
 /* Inference from one message (no-op when the site profile pins the home
  * network). */

@@ -14,7 +14,8 @@ void call_entry_free(call_entry *c)
 {
     if (!c)
         return;
-    free(c->call_id);
+    if (c->call_id != (char *)(c + 1)) /* the key usually shares the entry's allocation */
+        free(c->call_id);
     free(c->from);
     free(c->to);
     free(c->orig_term);

@@ -44,7 +44,7 @@ typedef struct call_entry {
     char *from, *to;          /* canonical identities (owned) */
     char *orig_term, *term_term; /* terminal keys the session is counted under */
     char *impi;               /* registration this Call-ID belongs to (CALL_REG) */
-    char caller_media[64], callee_media[64];
+    char caller_media[48], callee_media[48]; /* "addr:port"; an IPv6 literal and port fit in 46 */
     uint64_t media_pkts[2], media_bytes[2]; /* [0] toward the caller, [1] the callee (state/media) */
     uint32_t det_flags;       /* per-detector latches (one finding per Call-ID) */
 } call_entry;

@@ -280,14 +280,11 @@ static call_entry *call_get(st_state *s, imsec_str id, const net_meta *m, bool *
         tbl_touch(&s->calls, n);
         return TBL_ENTRY(n, call_entry, n);
     }
-    call_entry *c = calloc(1, sizeof *c);
+    call_entry *c = calloc(1, sizeof *c + len + 1); /* the Call-ID lives after the entry */
     if (!c)
         return NULL;
-    c->call_id = imsec_str_dup(imsec_str_make(id.p, len), len);
-    if (!c->call_id) {
-        free(c);
-        return NULL;
-    }
+    c->call_id = (char *)(c + 1);
+    memcpy(c->call_id, id.p, len);
     c->n.key = (const uint8_t *)c->call_id;
     c->n.keylen = len;
     c->first_frame = m->frame;
@@ -546,14 +543,12 @@ static term_entry *term_get(st_state *s, const char *key)
         tbl_touch(&s->terms, n);
         return TBL_ENTRY(n, term_entry, n);
     }
-    term_entry *t = calloc(1, sizeof *t);
+    /* One allocation for entry and key: a capture can hold a terminal per dialog. */
+    term_entry *t = calloc(1, sizeof *t + len + 1);
     if (!t)
         return NULL;
-    t->key = imsec_str_dup(imsec_str_make(key, len), len);
-    if (!t->key) {
-        free(t);
-        return NULL;
-    }
+    t->key = (char *)(t + 1);
+    memcpy(t->key, key, len);
     t->n.key = (const uint8_t *)t->key;
     t->n.keylen = len;
     tbl_insert(&s->terms, &t->n, h);

@@ -6,7 +6,8 @@ void term_entry_free(term_entry *t)
 {
     if (!t)
         return;
-    free(t->key);
+    if (t->key != (char *)(t + 1)) /* a key stored after the entry goes with it */
+        free(t->key);
     free(t);
 }
 

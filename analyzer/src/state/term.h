@@ -9,11 +9,14 @@
 
 #include "state/tbl.h"
 
-#define TERM_MAX_TRACKED 16 /* sessions remembered as evidence per terminal */
+/* Live sessions remembered as evidence per terminal: enough to cite every
+ * session of a limit breach at the default limits (max 4 sessions, 2
+ * transfers), small because some captures hold a terminal per dialog. */
+#define TERM_MAX_TRACKED 6
 
 typedef struct term_entry {
     tbl_node n;
-    char *key;                          /* owned */
+    char *key;                          /* owned; may live in the same allocation */
     uint32_t alive;                     /* sessions alive now */
     uint32_t peak;
     uint64_t frames[TERM_MAX_TRACKED];  /* creating frames of tracked live sessions */
