@@ -55,7 +55,8 @@ static void report_message(imsec_engine *e, const st_msg *ev, const uint8_t *raw
     r.spi = ev->m->spi;
     if (ev->reg)
         snprintf(r.impi, sizeof r.impi, "%s", ev->reg->impi);
-    r.src_role = r.dst_role = "";
+    r.src_role = bnd_role(e->bnd, &r.tuple.src);
+    r.dst_role = bnd_role(e->bnd, &r.tuple.dst);
     e->cb.on_message(e->cb.ud, &r);
 }
 
@@ -68,9 +69,9 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
         e->stats.malformed_sip++; /* no Call-ID or CSeq: nothing can be attributed */
         return;
     }
+    bnd_observe(e->bnd, m, msg, ev.cseq_method);
     if (e->cb.on_message)
         report_message(e, &ev, raw);
-    bnd_observe(e->bnd, m, msg, ev.cseq_method);
     media_on_sip(e->media, &ev);
     detect_on_sip(e->det, &ev);
 }

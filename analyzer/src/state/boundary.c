@@ -19,6 +19,8 @@ typedef struct {
 struct bnd_ctx {
     const rules_site *site;
     tbl ues;
+    imsec_addr pcscf[BND_MAX_INFERRED], scscf[BND_MAX_INFERRED]; /* roles, for labels */
+    size_t npcscf, nscscf;
     bool pinned; /* site names internal_prefixes or home_domains */
     imsec_addr cscf[BND_MAX_INFERRED];
     size_t ncscf;
@@ -145,9 +147,44 @@ static bool rr_names_sender(const sip_msg *msg, const net_meta *m)
            imsec_addr_parse(n.uri.host.p, n.uri.host.len, &a) && imsec_addr_eq(&a, &m->t.src);
 }
 
+/* Roles from REGISTER routing: the UE sends its REGISTER, with its own Via
+ * only, to the P-CSCF (TS 24.229 §5.1.1.2); a REGISTER forwarded with more
+ * Vias goes on toward the registrar. I- and S-CSCF cannot be told apart
+ * from SIP alone (the I-CSCF asks the HSS), so that hop is labelled S-CSCF. */
+static void observe_roles(bnd_ctx *b, const net_meta *m, const sip_msg *msg)
+{
+    const sip_hdr *v = sip_msg_hdr(msg, SIP_HDR_VIA);
+    if (!v)
+        return;
+    bool one = !sip_msg_hdr_next(msg, v) && !memchr(v->value.p, ',', v->value.len);
+    if (one)
+        add_addr(b->pcscf, &b->npcscf, &m->t.dst);
+    else if (!addr_in(b->pcscf, b->npcscf, &m->t.dst))
+        add_addr(b->scscf, &b->nscscf, &m->t.dst);
+}
+
+const char *bnd_role(const bnd_ctx *b, const imsec_addr *a)
+{
+    if (!b)
+        return "";
+    if (addr_in(b->pcscf, b->npcscf, a))
+        return "P-CSCF";
+    if (addr_in(b->scscf, b->nscscf, a))
+        return "S-CSCF";
+    if (bnd_addr_ue(b, a))
+        return "UE";
+    if (bnd_known(b) && !bnd_addr_home(b, a) && !bnd_addr_trusted(b, a))
+        return "peer";
+    return "";
+}
+
 void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_msg *msg, sip_method cseq_method)
 {
-    if (!b || b->pinned)
+    if (!b)
+        return;
+    if (msg->is_request && msg->method == SIP_M_REGISTER)
+        observe_roles(b, m, msg);
+    if (b->pinned)
         return;
     if (msg->is_request && msg->method == SIP_M_REGISTER) {
         sip_uri u;

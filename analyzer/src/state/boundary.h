@@ -51,6 +51,9 @@ bool bnd_host_home(const bnd_ctx *b, imsec_str host);
 /* Direction of the hop m travels; a destination in trusted_peers counts as
  * home (RFC 3325 §2 trust domain). */
 bnd_dir bnd_direction(const bnd_ctx *b, const net_meta *m);
+/* Role of an address for labels: "UE", "P-CSCF", "S-CSCF", "peer", or ""
+ * when nothing is known. Borrowed static string. */
+const char *bnd_role(const bnd_ctx *b, const imsec_addr *a);
 /* "inferred: domains home1.net; cscf 10.1.0.2 10.1.0.3" or "site profile";
  * returns buf. */
 const char *bnd_describe(const bnd_ctx *b, char *buf, size_t cap);
