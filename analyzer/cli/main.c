@@ -66,7 +66,8 @@ static const char help_text[] =
     "                      count on across files, as Wireshark numbers them.\n"
     "  -Y GLOB             keep only findings whose rule id matches (e.g. 'KEY-*');\n"
     "                      repeatable.\n"
-    "  --format FMT        text (default, for people) or eve (JSON lines).\n"
+    "  --format FMT        text (default, for people), eve (JSON lines) or html\n"
+    "                      (the forensic report, as `imsec report`; needs -o).\n"
     "  -o FILE             write output to FILE ('-' = stdout).\n"
     "  --rules FILE        rule/site file layered over the built-in defaults;\n"
     "                      repeatable, later files win key by key.\n"
@@ -146,7 +147,7 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             else if (strcmp(optarg, "eve") == 0 || strcmp(optarg, "json") == 0)
                 o->format = CLI_EVE;
             else
-                return usage_error("unknown --format '%s' (text or eve)", optarg);
+                return usage_error("unknown --format '%s' (text, eve or html)", optarg);
             break;
         case OPT_RULES:
             if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
@@ -401,6 +402,33 @@ static int run_rules(const cli_opts *o)
     return rc;
 }
 
+/* `analyze --format html` is the report: same inputs and options, one page.
+ * Returns the report's exit code, or -1 when the format is not html. */
+static int html_format(int argc, char **argv)
+{
+    int at = -1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format=html") == 0)
+            at = i;
+        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "html") == 0)
+            at = i;
+    }
+    if (at < 0)
+        return -1;
+    int drop = strcmp(argv[at], "--format") == 0 ? 2 : 1;
+    char **rargv = calloc((size_t)argc + 2, sizeof *rargv);
+    if (!rargv)
+        return EXIT_USAGE;
+    int n = 0;
+    rargv[n++] = (char *)"report";
+    for (int i = 0; i < argc; i++)
+        if (i < at || i >= at + drop)
+            rargv[n++] = argv[i];
+    int rc = cmd_report(n, rargv);
+    free(rargv);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_opts o = {.cmd = CMD_ANALYZE, .format = CLI_TEXT, .fail_on = IMSEC_SEV_HIGH};
@@ -427,6 +455,11 @@ int main(int argc, char **argv)
     } else {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
+    }
+    if (o.cmd == CMD_ANALYZE) {
+        int rc = html_format(argc - argi, argv + argi);
+        if (rc >= 0)
+            return rc;
     }
     /* getopt_long sees the arguments after the command word. */
     argv[argi - 1] = argv[0];
