@@ -4,6 +4,8 @@
 #define IMSEC_CLI_COMMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "imsec/imsec.h"
 
@@ -16,6 +18,33 @@ int cli_load_config(const char *const *rules, int nrules, const char *const *key
 
 /* Per-process seed for the engine's hash keys (output never depends on it). */
 uint64_t cli_seed(void);
+
+/* True when rule matches one of the -Y globs (or there are none). */
+bool cli_rule_selected(const char *const *globs, int nglobs, const char *rule);
+
+/* The engine's log callback for a terminal: errors always, the rest unless
+ * quiet, debug only when verbose. */
+void cli_log_stderr(bool quiet, bool verbose, imsec_log_level lvl, const char *module,
+                    const char *msg);
+
+/* Opens an output file for writing, refusing to follow a symlink: outputs
+ * often go to shared folders, where a planted link would redirect them. */
+FILE *cli_open_output(const char *path, char err[IMSEC_ERRBUF]);
+
+/* One offline run: inputs opened (time order), an engine with the caller's
+ * callbacks fed every frame, then finished. Progress goes to stderr when
+ * asked, stderr is a terminal and the input is big enough to wait for. */
+typedef struct {
+    struct cap_file_set *cs;
+    imsec_engine *e;
+} cli_run;
+/* On error prints one line naming the problem and returns CLI_EXIT_USAGE;
+ * *shown (may be NULL) is the caller's finding count for the progress line. */
+int cli_run_files(cli_run *run, const char *const *inputs, int ninputs, const imsec_config *cfg,
+                  const imsec_callbacks *cb, bool progress, const uint64_t *shown);
+/* Capture damage ("" if none) and its count, after the run. */
+const char *cli_run_damage(const cli_run *run, uint32_t *count);
+void cli_run_close(cli_run *run);
 
 /* Subcommands implemented in their own files: argv[0] is the command word. */
 int cmd_live(int argc, char **argv);

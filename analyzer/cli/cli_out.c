@@ -1,5 +1,7 @@
 #include "cli_out.h"
 
+#include "cli_common.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,24 +36,6 @@ struct cli_out {
     int err;
 };
 
-/* Refuses to write through a symlink: output paths are often in shared
- * directories, and following a planted link would overwrite another file. */
-static FILE *open_output(const char *path, char err[IMSEC_ERRBUF])
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, IMSEC_ERRBUF, "%s: cannot write: %s", path,
-                 errno == ELOOP ? "is a symbolic link" : strerror(errno));
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        snprintf(err, IMSEC_ERRBUF, "%s: %s", path, strerror(errno));
-    }
-    return f;
-}
-
 cli_out *cli_out_open(const char *path, cli_format fmt, bool dialogs, bool color,
                       const imsec_config *cfg, char err[IMSEC_ERRBUF])
 {
@@ -66,7 +50,7 @@ cli_out *cli_out_open(const char *path, cli_format fmt, bool dialogs, bool color
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
     } else {
-        o->f = open_output(path, err);
+        o->f = cli_open_output(path, err);
         if (!o->f) {
             free(o);
             return NULL;

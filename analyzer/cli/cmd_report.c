@@ -3,14 +3,11 @@
  * This file runs the engine over the inputs and hands every finding,
  * message and record to output/html, which renders the page; all layout and
  * escaping live there. */
-#include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/cap_file.h"
 #include "cli_common.h"
 #include "imsec/imsec.h"
 #include "output/html.h"
@@ -158,20 +155,10 @@ typedef struct {
     uint64_t findings;
 } report_ctx;
 
-static bool selected(const report_opts *o, const char *rule)
-{
-    if (o->nglobs == 0)
-        return true;
-    for (int i = 0; i < o->nglobs; i++)
-        if (fnmatch(o->globs[i], rule, 0) == 0)
-            return true;
-    return false;
-}
-
 static void on_finding(void *ud, const imsec_finding *f)
 {
     report_ctx *r = ud;
-    if (!selected(r->o, f->rule))
+    if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
         return;
     r->findings++;
     if (f->sev >= r->o->fail_on)
@@ -186,11 +173,8 @@ static void on_txn(void *ud, const imsec_txn_rec *t) { html_report_txn(((report_
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
-    report_ctx *r = ud;
-    if (lvl == IMSEC_LOG_DEBUG)
-        return;
-    if (!r->o->quiet || lvl == IMSEC_LOG_ERROR)
-        fprintf(stderr, "imsec: %s: %s\n", module, msg);
+    const report_ctx *r = ud;
+    cli_log_stderr(r->o->quiet, false, lvl, module, msg);
 }
 
 /* Input names for the page header: base names only, so the same captures
@@ -224,19 +208,13 @@ int cmd_report(int argc, char **argv)
     char err[IMSEC_ERRBUF] = "";
     char names[1024];
     imsec_config *cfg = NULL;
-    cap_file_set *cs = NULL;
-    imsec_engine *e = NULL;
+    cli_run run = {0};
     html_report *h = NULL;
     FILE *f = NULL;
     bool to_stdout = strcmp(o.out_path, "-") == 0;
 
     if (cli_load_config(o.rules, o.nrules, o.keys, o.nkeys, o.show_secrets, &cfg) != CLI_EXIT_CLEAN)
         return CLI_EXIT_USAGE;
-    cs = cap_file_open(o.inputs, (size_t)o.ninputs, err);
-    if (!cs) {
-        fprintf(stderr, "imsec: %s\n", err);
-        goto done;
-    }
     input_names(&o, names, sizeof names);
     html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.show_secrets,
                     .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
@@ -249,26 +227,19 @@ int cmd_report(int argc, char **argv)
     imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
                           .on_registration = on_reg, .on_txn = on_txn, .on_message = on_message,
                           .log = on_log};
-    e = imsec_engine_new(cfg, &cb, cli_seed(), err);
-    if (!e) {
-        fprintf(stderr, "imsec: %s\n", err);
+    if (cli_run_files(&run, o.inputs, o.ninputs, cfg, &cb, !o.quiet, &r.findings) != CLI_EXIT_CLEAN)
         goto done;
-    }
-    imsec_frame fr;
-    while (cap_file_next(cs, &fr) == 1)
-        imsec_engine_feed(e, &fr);
-    imsec_engine_finish(e);
 
-    f = to_stdout ? stdout : fopen(o.out_path, "wb");
+    f = to_stdout ? stdout : cli_open_output(o.out_path, err);
     if (!f) {
-        fprintf(stderr, "imsec: %s: cannot write: %s\n", o.out_path, strerror(errno));
+        fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
     out_writer w;
     out_writer_file(&w, f);
     uint32_t ndamage = 0;
-    const char *damage = cap_file_damage(cs, &ndamage);
-    int wrc = html_report_write(h, &w, imsec_engine_stats(e), ndamage ? damage : NULL);
+    const char *damage = cli_run_damage(&run, &ndamage);
+    int wrc = html_report_write(h, &w, imsec_engine_stats(run.e), ndamage ? damage : NULL);
     int crc = to_stdout ? fflush(f) : fclose(f);
     f = NULL;
     if (wrc != 0 || crc != 0) {
@@ -285,9 +256,8 @@ int cmd_report(int argc, char **argv)
 done:
     if (f && !to_stdout)
         fclose(f);
-    imsec_engine_free(e);
+    cli_run_close(&run);
     html_report_free(h);
-    cap_file_close(cs);
     imsec_config_free(cfg);
     return rc;
 }

@@ -4,12 +4,10 @@
  * sinks, shows progress and maps the outcome to exit codes. All protocol
  * knowledge lives in the library. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture/cap_file.h"
@@ -188,20 +186,10 @@ typedef struct {
     esp_export *exp;
 } run_ctx;
 
-static bool rule_selected(const cli_opts *o, const char *rule)
-{
-    if (o->nglobs == 0)
-        return true;
-    for (int i = 0; i < o->nglobs; i++)
-        if (fnmatch(o->globs[i], rule, 0) == 0)
-            return true;
-    return false;
-}
-
 static void on_finding(void *ud, const imsec_finding *f)
 {
     run_ctx *r = ud;
-    if (!rule_selected(r->o, f->rule))
+    if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
         return;
     r->shown++;
     if (f->sev >= r->o->fail_on)
@@ -243,33 +231,8 @@ static void on_txn(void *ud, const imsec_txn_rec *t)
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
-    run_ctx *r = ud;
-    if (lvl == IMSEC_LOG_DEBUG && !r->o->verbose)
-        return;
-    if (!r->o->quiet || lvl == IMSEC_LOG_ERROR)
-        fprintf(stderr, "imsec: %s: %s\n", module, msg);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Progress goes to stderr only on a terminal and only for inputs big enough
- * to wait for; it is wall-clock driven but never touches the output. */
-static void progress(const cap_file_set *cs, const imsec_stats *st, uint64_t shown, bool final)
-{
-    uint64_t total = cap_file_bytes_total(cs), done = cap_file_bytes_read(cs);
-    if (final) {
-        fprintf(stderr, "\r%70s\r", "");
-        return;
-    }
-    double pct = total ? 100.0 * (double)done / (double)total : 0.0;
-    fprintf(stderr, "\r  %5.1f%%  %.1f/%.1f MB  %llu frames  %llu SIP  %llu findings ", pct,
-            (double)done / 1e6, (double)total / 1e6, (unsigned long long)st->frames,
-            (unsigned long long)st->sip_messages, (unsigned long long)shown);
+    const run_ctx *r = ud;
+    cli_log_stderr(r->o->quiet, r->o->verbose, lvl, module, msg);
 }
 
 static int load_config(const cli_opts *o, imsec_config **out)
@@ -282,8 +245,7 @@ static int run_analysis(const cli_opts *o)
     int rc = EXIT_USAGE;
     char err[IMSEC_ERRBUF] = "";
     imsec_config *cfg = NULL;
-    cap_file_set *cs = NULL;
-    imsec_engine *e = NULL;
+    cli_run run = {0};
     cli_out *out = NULL;
 
     esp_export exp = {0};
@@ -298,11 +260,6 @@ static int run_analysis(const cli_opts *o)
     }
     if (load_config(o, &cfg) != EXIT_CLEAN)
         return EXIT_USAGE;
-    cs = cap_file_open(o->inputs, (size_t)o->ninputs, err);
-    if (!cs) {
-        fprintf(stderr, "imsec: %s\n", err);
-        goto done;
-    }
     out = cli_out_open(o->out_path, o->format, o->cmd == CMD_DIALOGS, o->color, cfg, err);
     if (!out) {
         fprintf(stderr, "imsec: %s\n", err);
@@ -316,29 +273,11 @@ static int run_analysis(const cli_opts *o)
     imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
                           .on_registration = on_registration, .on_txn = on_txn, .log = on_log,
                           .on_sa = on_sa};
-    uint64_t seed = cli_seed();
-    e = imsec_engine_new(cfg, &cb, seed, err);
-    if (!e) {
-        fprintf(stderr, "imsec: %s\n", err);
+    if (cli_run_files(&run, o->inputs, o->ninputs, cfg, &cb, !o->quiet, &r.shown) != CLI_EXIT_CLEAN)
         goto done;
-    }
-    bool show_progress = !o->quiet && isatty(STDERR_FILENO) &&
-                         cap_file_bytes_total(cs) > (32u << 20);
-    double next = now_s() + 0.5;
-    imsec_frame fr;
-    while (cap_file_next(cs, &fr) == 1) {
-        imsec_engine_feed(e, &fr);
-        if (show_progress && (fr.frame_no & 0x3fff) == 0 && now_s() >= next) {
-            progress(cs, imsec_engine_stats(e), r.shown, false);
-            next = now_s() + 0.5;
-        }
-    }
-    imsec_engine_finish(e);
-    if (show_progress)
-        progress(cs, imsec_engine_stats(e), r.shown, true);
     uint32_t ndamage = 0;
-    const char *damage = cap_file_damage(cs, &ndamage);
-    cli_out_finish(out, imsec_engine_stats(e), ndamage ? damage : NULL, !o->quiet, o->verbose);
+    const char *damage = cli_run_damage(&run, &ndamage);
+    cli_out_finish(out, imsec_engine_stats(run.e), ndamage ? damage : NULL, !o->quiet, o->verbose);
     if (ndamage && !o->quiet && o->format != CLI_TEXT)
         fprintf(stderr, "imsec: %s", damage);
     rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -347,7 +286,7 @@ done:
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;
     }
-    imsec_engine_free(e);
+    cli_run_close(&run); /* before the export closes: SA records leave with the engine */
     if (esp_export_close(&exp, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;
@@ -355,7 +294,6 @@ done:
         fprintf(stderr, "imsec: %lu ESP SAs written to %s%s\n", exp.written, o->export_esp_sa,
                 exp.skipped ? " (SA sets without keys skipped)" : "");
     }
-    cap_file_close(cs);
     imsec_config_free(cfg);
     return rc;
 }
