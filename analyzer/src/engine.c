@@ -55,6 +55,12 @@ static void report_message(imsec_engine *e, const st_msg *ev, const uint8_t *raw
     r.spi = ev->m->spi;
     if (ev->reg)
         snprintf(r.impi, sizeof r.impi, "%s", ev->reg->impi);
+    else if (ev->sa.impi)
+        snprintf(r.impi, sizeof r.impi, "%s", ev->sa.impi);
+    if (ev->sa.set) { /* the SA pair this message travelled in, or that protects its endpoints */
+        sa_set_label(ev->sa.set, r.sa, sizeof r.sa);
+        r.sa_frame = ev->sa.set->agreed_frame;
+    }
     r.src_role = bnd_role(e->bnd, &r.tuple.src);
     r.dst_role = bnd_role(e->bnd, &r.tuple.dst);
     e->cb.on_message(e->cb.ud, &r);

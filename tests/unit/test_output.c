@@ -119,7 +119,7 @@ static void test_eve_finding_golden(void **state)
         "\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":1001,\"rev\":1,"
         "\"signature\":\"KEY-UNPROTECTED-AFTER-SA SIP sent outside the established SAs\","
         "\"category\":\"ims-key-setup\",\"severity\":1},"
-        "\"imsec\":{\"rule\":\"KEY-UNPROTECTED-AFTER-SA\",\"severity\":\"high\",\"frames\":[14,22],"
+        "\"imsec\":{\"rule\":\"KEY-UNPROTECTED-AFTER-SA\",\"severity\":\"high\",\"frames\":[14,22],\"trigger_frame\":14,"
         "\"reason\":\"REGISTER from UE 10.1.0.10:5060 outside SA 0x1001/0x2002 agreed in frame 9\","
         "\"subject\":{\"impi\":\"user1@home1.net\",\"impu\":\"sip:user1@home1.net\","
         "\"call_id\":\"123456789@10.1.0.10\",\"sa\":\"0x1001/0x2002\"}}}\n");

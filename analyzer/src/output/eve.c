@@ -110,6 +110,10 @@ json_object *eve_finding_obj(const imsec_finding *f)
         for (uint32_t i = 0; fr && i < nf; i++)
             json_object_array_add(fr, json_object_new_uint64(f->frames[i]));
         add(im, "frames", fr);
+        /* The frame the finding is shown on (Wireshark expert info, text
+         * output); absent for end-of-input findings that no frame triggered. */
+        if (f->trigger_frame)
+            add(im, "trigger_frame", json_object_new_uint64(f->trigger_frame));
         add(im, "reason", CSTR(f->reason));
         if (f->impi[0] || f->impu[0] || f->call_id[0] || f->sa[0]) {
             json_object *su = json_object_new_object();
