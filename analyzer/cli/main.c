@@ -13,6 +13,7 @@
 #include "capture/cap_file.h"
 #include "cli_common.h"
 #include "cli_out.h"
+#include "evidence_file.h"
 #include "esp_export.h"
 #include "imsec/imsec.h"
 
@@ -36,6 +37,7 @@ typedef struct {
     bool show_secrets, quiet, verbose, color;
     const char *rules_sub; /* list | check */
     const char *export_esp_sa; /* dialogs: write derived SAs (Wireshark esp_sa UAT) */
+    const char *evidence_path; /* -w: pcap of the frames findings cite, with context */
 } cli_opts;
 
 static const char usage_text[] =
@@ -67,6 +69,8 @@ static const char help_text[] =
     "  --format FMT        text (default, for people), eve (JSON lines) or html\n"
     "                      (the forensic report, as `imsec report`; needs -o).\n"
     "  -o FILE             write output to FILE ('-' = stdout).\n"
+    "  -w FILE             evidence pcap: every frame a finding cites, with the\n"
+    "                      other frames of the same Call-ID and registration.\n"
     "  --rules FILE        rule/site file layered over the built-in defaults;\n"
     "                      repeatable, later files win key by key.\n"
     "  --keys FILE         subscriber keys (IMPI, K, OPc/OP, AMF) and ESP SAs.\n"
@@ -117,7 +121,7 @@ static int parse_args(int argc, char **argv, cli_opts *o)
     };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+r:Y:o:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+r:Y:o:w:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
@@ -130,6 +134,7 @@ static int parse_args(int argc, char **argv, cli_opts *o)
             o->globs[o->nglobs++] = optarg;
             break;
         case 'o': o->out_path = optarg; break;
+        case 'w': o->evidence_path = optarg; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
         case 'h':
@@ -184,6 +189,7 @@ typedef struct {
     bool fail;
     uint64_t shown;
     esp_export *exp;
+    evidence_file *evidence;
 } run_ctx;
 
 static void on_finding(void *ud, const imsec_finding *f)
@@ -194,6 +200,8 @@ static void on_finding(void *ud, const imsec_finding *f)
     r->shown++;
     if (f->sev >= r->o->fail_on)
         r->fail = true;
+    if (r->evidence)
+        evidence_file_note(r->evidence, f);
     if (r->o->cmd == CMD_ANALYZE)
         cli_out_finding(r->out, f);
 }
@@ -247,6 +255,7 @@ static int run_analysis(const cli_opts *o)
     imsec_config *cfg = NULL;
     cli_run run = {0};
     cli_out *out = NULL;
+    evidence_file *evf = NULL; /* freed at done:, which some paths reach before r exists */
 
     esp_export exp = {0};
     if (o->ninputs == 0)
@@ -270,6 +279,10 @@ static int run_analysis(const cli_opts *o)
         goto done;
     }
     run_ctx r = {.o = o, .out = out, .exp = o->export_esp_sa ? &exp : NULL};
+    if (o->evidence_path && !(evf = r.evidence = evidence_file_open(o->evidence_path, err))) {
+        fprintf(stderr, "imsec: %s\n", err);
+        goto done;
+    }
     imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
                           .on_registration = on_registration, .on_txn = on_txn, .log = on_log,
                           .on_sa = on_sa};
@@ -281,7 +294,18 @@ static int run_analysis(const cli_opts *o)
     if (ndamage && !o->quiet && o->format != CLI_TEXT)
         fprintf(stderr, "imsec: %s", damage);
     rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (r.evidence) {
+        uint64_t written, skipped;
+        if (evidence_file_write(r.evidence, o->inputs, o->ninputs, cfg, &written, &skipped) !=
+            CLI_EXIT_CLEAN)
+            rc = EXIT_USAGE;
+        else if (!o->quiet)
+            fprintf(stderr, "imsec: %llu evidence frames written to %s%s\n",
+                    (unsigned long long)written, o->evidence_path,
+                    skipped ? " (frames of another link type left out)" : "");
+    }
 done:
+    evidence_file_free(evf);
     if (out && cli_out_close(out, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;
