@@ -50,11 +50,13 @@ def cli_pairs(eve_path, text_path, one_pass):
     skipped = 0
     for ev, (rule, frame) in zip(alerts, texts):
         im = ev["imsec"]
-        if im.get("trigger_frame"):
-            frame = int(im["trigger_frame"])
-        elif "src_ip" not in ev and one_pass:
+        # End-of-input findings (no 5-tuple) exist only after the first pass
+        # ends, so single-pass tshark cannot show them, whatever frame they cite.
+        if "src_ip" not in ev and one_pass:
             skipped += 1
             continue
+        if im.get("trigger_frame"):
+            frame = int(im["trigger_frame"])
         out[(frame, rule)] += 1
     return out, skipped
 
