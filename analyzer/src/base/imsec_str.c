@@ -17,14 +17,27 @@ bool imsec_str_eq_ci(imsec_str a, imsec_str b)
     return true;
 }
 
+/* Literal compares walk the literal once and stop at the first difference:
+ * parsers try a dozen parameter names per parameter, and most differ in
+ * their first byte. */
 bool imsec_str_eq_cstr_ci(imsec_str a, const char *lit)
 {
-    return imsec_str_eq_ci(a, imsec_str_make(lit, strlen(lit)));
+    uint32_t i = 0;
+    for (; i < a.len; i++) {
+        unsigned char c = (unsigned char)lit[i];
+        if (!c || imsec_ascii_lower((unsigned char)a.p[i]) != imsec_ascii_lower(c))
+            return false;
+    }
+    return lit[i] == '\0';
 }
 
 bool imsec_str_eq_cstr(imsec_str a, const char *lit)
 {
-    return imsec_str_eq(a, imsec_str_make(lit, strlen(lit)));
+    uint32_t i = 0;
+    for (; i < a.len; i++)
+        if (!lit[i] || a.p[i] != lit[i])
+            return false;
+    return lit[i] == '\0';
 }
 
 bool imsec_str_starts_with_ci(imsec_str a, const char *lit)
@@ -180,16 +193,25 @@ long imsec_base64_decode(imsec_str s, uint8_t *out, size_t cap)
     return (long)n;
 }
 
+/* Bytes that can change the splitting state; everything else is skipped in
+ * a tight loop (lists are split on every message, so this is a hot path). */
+static const uint8_t split_special[256] = {['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1};
+
 static bool split_next(imsec_str *rest, char sep, imsec_str *item, bool angle)
 {
     while (rest->len) {
-        uint32_t i = 0;
+        const char *p = rest->p;
+        uint32_t len = rest->len, i = 0;
         bool inq = false;
         int depth = 0;
-        for (; i < rest->len; i++) {
-            char c = rest->p[i];
+        for (;;) {
+            while (i < len && !split_special[(unsigned char)p[i]] && p[i] != sep)
+                i++;
+            if (i >= len)
+                break;
+            char c = p[i];
             if (inq) {
-                if (c == '\\' && i + 1 < rest->len)
+                if (c == '\\' && i + 1 < len)
                     i++;
                 else if (c == '"')
                     inq = false;
@@ -202,9 +224,10 @@ static bool split_next(imsec_str *rest, char sep, imsec_str *item, bool angle)
             } else if (c == sep && depth == 0) {
                 break;
             }
+            i++;
         }
-        imsec_str it = imsec_str_trim(imsec_str_make(rest->p, i));
-        if (i < rest->len) {
+        imsec_str it = imsec_str_trim(imsec_str_make(p, i));
+        if (i < len) {
             rest->p += i + 1;
             rest->len -= i + 1;
         } else {

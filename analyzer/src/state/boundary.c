@@ -19,6 +19,13 @@ typedef struct {
 struct bnd_ctx {
     const rules_site *site;
     tbl ues;
+    /* Several detectors ask about the same two addresses of each message:
+     * the last answers, cleared whenever the UE set changes. */
+    struct {
+        imsec_addr a;
+        bool ue, valid;
+    } memo[4];
+    unsigned memo_next;
     imsec_addr pcscf[BND_MAX_INFERRED], scscf[BND_MAX_INFERRED]; /* roles, for labels */
     size_t npcscf, nscscf;
     bool pinned; /* site names internal_prefixes or home_domains */
@@ -69,10 +76,18 @@ static void ue_key(uint8_t k[17], const imsec_addr *a)
 
 static bool ue_known(const bnd_ctx *b, const imsec_addr *a)
 {
+    bnd_ctx *m = (bnd_ctx *)b; /* the memo is a cache: answers do not change */
+    for (unsigned i = 0; i < 4; i++)
+        if (m->memo[i].valid && imsec_addr_eq(&m->memo[i].a, a))
+            return m->memo[i].ue;
     uint8_t k[17];
     ue_key(k, a);
-    tbl *t = (tbl *)&b->ues; /* lookups do not modify the table */
-    return tbl_find(t, k, sizeof k, tbl_hash(t, k, sizeof k)) != NULL;
+    bool ue = tbl_find(&m->ues, k, sizeof k, tbl_hash(&m->ues, k, sizeof k)) != NULL;
+    unsigned slot = m->memo_next++ & 3;
+    m->memo[slot].a = *a;
+    m->memo[slot].ue = ue;
+    m->memo[slot].valid = true;
+    return ue;
 }
 
 static void add_ue(bnd_ctx *b, const imsec_addr *a)
@@ -89,6 +104,7 @@ static void add_ue(bnd_ctx *b, const imsec_addr *a)
     u->n.key = u->key;
     u->n.keylen = sizeof u->key;
     tbl_insert(&b->ues, &u->n, h);
+    memset(b->memo, 0, sizeof b->memo); /* an eviction may have dropped a memoised UE */
     if (b->nue < BND_MAX_INFERRED)
         b->ue[b->nue++] = *a;
 }
