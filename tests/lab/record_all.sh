@@ -6,7 +6,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${1:?usage: $0 OUTDIR [NAME...]}"; shift
 mkdir -p "$OUT"
 ALL=(plain-call-udp plain-call-tcp plain-call-ipv6 frag-invite frag-invite-ipv6 tcp-segmented-invite
-     ims-aka-register ims-aka-esp-null ims-aka-md5-3des ims-aka-escape ims-aka-mw-ckik
+     ims-aka-register ims-aka-esp-null ims-aka-md5-3des ims-aka-escape ims-aka-mw-ckik ims-aka-mw-call
      ims-aka-downgrade ims-aka-verify-mismatch ims-aka-no-secclient ims-aka-no-secserver
      ims-aka-no-secverify ims-aka-intflag ims-aka-noauth ims-aka-rereg ims-aka-rand-reuse
      ims-aka-bad-res ims-aka-bad-res-rejected
@@ -26,6 +26,7 @@ for n in "${ALL[@]}"; do
     ims-aka-md5-3des) "$HERE/record_ims_aka.sh" "$OUT" md5des ;;
     ims-aka-escape) "$HERE/record_ims_aka.sh" "$OUT" escape ;;
     ims-aka-mw-ckik) "$HERE/record_ims_aka.sh" "$OUT" mw ;;
+    ims-aka-mw-call) "$HERE/record_ims_aka.sh" "$OUT" mwcall ;;
     ims-aka-downgrade) "$HERE/record_ims_aka.sh" "$OUT" downgrade ;;
     ims-aka-verify-mismatch) "$HERE/record_ims_aka.sh" "$OUT" verifymis ;;
     ims-aka-no-secclient) "$HERE/record_ims_aka.sh" "$OUT" noclient ;;

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Record an IMS AKA registration with sec-agree and ESP between UE and P-CSCF.
-#   record_ims_aka.sh OUTDIR [aka|null|md5des|escape|mw]
+#   record_ims_aka.sh OUTDIR [aka|null|md5des|escape|mw|mwcall]
 #     aka     -> ims-aka-register.pcap     hmac-sha-1-96 + aes-cbc
 #     null    -> ims-aka-esp-null.pcap     hmac-sha-1-96 + ealg=null
 #     md5des  -> ims-aka-md5-3des.pcap     hmac-md5-96 + des-ede3-cbc
 #     escape  -> ims-aka-escape.pcap       aka, then one MESSAGE in clear to 5060
 #     mw      -> ims-aka-mw-ckik.pcap      aka, plus the P-CSCF<->S-CSCF leg
 #                                          with ck=/ik= in the 401 in clear
+#     mwcall  -> ims-aka-mw-call.pcap      mw, then a call (INVITE with SDP, 180,
+#                                          200, ACK, BYE, 200) through the SAs
 #   Variants for the KEY-* detectors (scenarios edited with sed into LAB_TMP):
 #     downgrade -> ims-aka-downgrade.pcap  P-CSCF picks hmac-md5-96, not offered
 #     verifymis -> ims-aka-verify-mismatch.pcap  UE's Security-Verify != Security-Server
@@ -31,6 +33,7 @@ case "$VAR" in
   md5des) NAME=ims-aka-md5-3des; ALG=hmac-md5-96; EALG=des-ede3-cbc; RAND=4c61622d52414e442d30303030303033 ;;
   escape) NAME=ims-aka-escape; RAND=4c61622d52414e442d30303030303034 ;;
   mw)     NAME=ims-aka-mw-ckik; RAND=4c61622d52414e442d30303030303035 ;;
+  mwcall) NAME=ims-aka-mw-call; RAND=4c61622d52414e442d30303030303049 ;;
   downgrade) NAME=ims-aka-downgrade; ALG=hmac-md5-96; RAND=4c61622d52414e442d30303030303036 ;;
   verifymis) NAME=ims-aka-verify-mismatch; RAND=4c61622d52414e442d30303030303037 ;;
   noclient)  NAME=ims-aka-no-secclient; RAND=4c61622d52414e442d30303030303038 ;;
@@ -77,7 +80,9 @@ fi
 lab_init
 lab_node pcscf $P
 lab_node ue $UE
-[ "$VAR" = mw ] && lab_node scscf $S
+MW=0; CALL=0   # the Mw leg (mw, mwcall); a call through the SAs (mwcall)
+case "$VAR" in mw) MW=1 ;; mwcall) MW=1; CALL=1 ;; esac
+[ $MW = 1 ] && lab_node scscf $S
 if [ $TWO = 1 ]; then
   lab_ipsec_sas $UE $P $UC2 $US2 $PC2 $PS2 $SPI_UC2 $SPI_US2 $SPI_PC2 $SPI_PS2 "$EALG" "$R2_CK_ESP" "$ALG" "$R2_IK_ESP"
   for f in sas-ue.json sas-pcscf.json sas-keys.json; do cp "$LAB_TMP/$f" "$LAB_TMP/$f.2"; done
@@ -116,7 +121,7 @@ MSGS=1       # the protected MESSAGEs after the registration
 UE_EXTRA=()
 case "$VAR" in
   # Hold the 401 until the Mw leg has run (a P-CSCF waits for the S-CSCF).
-  mw) sed -i 's/<pause milliseconds="10"\/>/<pause milliseconds="350"\/>/' "$P401_XML" ;;
+  mw|mwcall) sed -i 's/<pause milliseconds="10"\/>/<pause milliseconds="350"\/>/' "$P401_XML" ;;
   verifymis)
     # The UE echoes a Security-Verify with ealg=null instead of the server's list.
     sed -i '/<ereg regexp=/d; s/Security-Verify: \[\$secserver\]/Security-Verify: [secverify]/' "$UE_XML"
@@ -163,7 +168,7 @@ if [ "$VAR" != noauth ]; then
 fi
 UEARGS=(-sf "$UE_XML" -i $UE -p $UC -au "$IMPI" -auth_uri home1.net -key impi "$IMPI" -key impu user1
         -key pcscf $P -key ps $PS -key us $US -key secclient "$SECCLIENT" "${UE_EXTRA[@]}" "$P:5060")
-if [ "$VAR" = mw ]; then
+if [ $MW = 1 ]; then
   # The Mw leg (emulated: a separate SIPp pair while the P-CSCF holds the
   # UE's REGISTER): P-CSCF -> S-CSCF REGISTER with integrity-protected="no",
   # S-CSCF -> P-CSCF 401 with ck=/ik= in clear (TS 24.229 7.2A.1).
@@ -207,6 +212,15 @@ if [ $TWO = 1 ]; then
   M1=$LAB_LAST
   lab_sipp ue -sf "$LAB_SCEN/msg-uac.xml" -i $UE -p $UC2 -key from user1 -s user2 "$P:$PS2"
   lab_wait "$M1" msg1b
+fi
+if [ $CALL = 1 ]; then
+  # A call from the registered UE through the SAs (SA1 out, SA2 back):
+  # the INVITE exists only inside ESP (issue 7).
+  lab_sipp_bg pcscf -sf "$LAB_SCEN/pcscf-call-uas.xml" -i $P -p $PS
+  C1=$LAB_LAST
+  lab_sipp ue -sf "$LAB_SCEN/ue-aka-call.xml" -i $UE -p $UC -key from user1 -key pcscf $P -key ps $PS \
+    -key us $US -s user2 "$P:$PS"
+  lab_wait "$C1" call1
 fi
 if [ "$VAR" = escape ]; then
   # The UE sends one request outside the SAs, in clear, to the P-CSCF's 5060

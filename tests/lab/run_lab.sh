@@ -45,7 +45,9 @@ for n in $NAMES; do
     echo "run_lab: $n attempt $attempt failed:"; tail -n 15 "$OUT/$n.log"
   done
   [ $ok -eq 1 ] || fail=1
-  if [ $((SECONDS - START)) -gt 220 ]; then echo "run_lab: FAIL: time budget exceeded"; exit 1; fi
+  # A bound on the whole re-recording (about 200 s here): generous, because a
+  # slower CI machine stretches every scenario, yet well inside ctest's 900 s.
+  if [ $((SECONDS - START)) -gt 400 ]; then echo "run_lab: FAIL: time budget exceeded"; exit 1; fi
 done
 echo "run_lab: done in $((SECONDS - START)) s, status $fail"
 exit $fail

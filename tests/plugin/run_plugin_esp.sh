@@ -3,20 +3,20 @@
 # the Mw leg, each request that exists only inside ESP (the INVITE when the
 # sample has a call; REGISTER/MESSAGE otherwise) is found by Wireshark's
 # own SIP filters (`sip.Method == "INVITE"`) once the plugin is loaded, and
-# not without it. Skips (77) until such a sample exists and libimsec
-# decrypts its ESP.
+# not without it. Runs on samples/ims-aka-mw-call.pcap (fails when it is
+# missing); skips (77) only when libimsec decrypts none of its ESP.
 # usage: run_plugin_esp.sh BUILD_DIR SOURCE_DIR [TESTDATA]   (exit 77 = skip)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
-sample=""
-for f in "$SRC"/samples/*ckik*.pcap "$SRC"/samples/*esp*.pcap; do
-    [ -f "$f" ] || continue
-    grep -aq 'ck="' "$f" || continue
-    sample=$f; break
-done
-[ -n "$sample" ] || skip "no ESP sample with ck/ik in samples/ (expected samples/ims-aka-mw-ckik.pcap from the lab helper)"
+# samples/ims-aka-mw-call.pcap (tests/lab/record_ims_aka.sh OUT mwcall):
+# ck/ik in clear on the Mw leg, then a call whose INVITE exists only in ESP.
+sample="$SRC/samples/ims-aka-mw-call.pcap"
+if [ ! -f "$sample" ]; then
+    echo "FAIL: $sample missing (record it with tests/lab/record_ims_aka.sh OUT mwcall)"; exit 1
+fi
+grep -aq 'ck="' "$sample" || { echo "FAIL: $sample has no ck= on the wire"; exit 1; }
 name=$(basename "$sample")
 in=$(stage "$sample")
 
@@ -46,8 +46,22 @@ for m in $methods; do
     [ "$with" -eq "$inner" ] || fail "$m: Wireshark's SIP filter finds $with ESP frames, imsec $inner"
     [ "$without" -eq 0 ] || echo "note: Wireshark alone already decodes $m in ESP (ESP-NULL heuristics?)"
 done
-grep -qx INVITE <<<"$methods" ||
-    echo "note: $name has no INVITE inside ESP; checked $(echo $methods) instead"
+grep -qx INVITE <<<"$methods" || fail "libimsec reports no INVITE inside ESP in $name"
+# Issue 7, literally: Wireshark's own filter `sip.Method == "INVITE"` (no
+# esp qualifier) finds the INVITE(s) that exist only inside ESP once the
+# plugin is loaded, with the keys file and without it (CK/IK then come from
+# the Mw 401 in clear), and finds none without the plugin.
+inv_esp=$(count -Y 'esp && imsec.in_esp == 1 && imsec.method == "INVITE" && !imsec.status')
+inv_with=$(count -Y 'sip.Method == "INVITE"')
+inv_nokeys=$(ts -r "$in" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
+inv_without=$(ts --disable-protocol imsec -r "$in" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
+inv_frames=$(ts "${ws_opt[@]}" -r "$in" -Y 'sip.Method == "INVITE"' -T fields -e frame.number -e esp.spi 2>/dev/null | tr '\t\n' ' ;')
+echo "$name: sip.Method == \"INVITE\": $inv_with frame(s) with the plugin (+keys) [$inv_frames]," \
+     "$inv_nokeys with the plugin and no keys file, $inv_without without the plugin; INVITE inside ESP per imsec: $inv_esp"
+[ "$inv_esp" -ge 1 ] || fail "no INVITE inside ESP per imsec in $name"
+[ "$inv_with" -eq "$inv_esp" ] || fail "sip.Method == \"INVITE\" finds $inv_with frames with the plugin, expected the $inv_esp ESP frame(s)"
+[ "$inv_nokeys" -eq "$inv_esp" ] || fail "without the keys file the plugin finds $inv_nokeys INVITE frames, expected $inv_esp"
+[ "$inv_without" -eq 0 ] || fail "without the plugin sip.Method == \"INVITE\" finds $inv_without frames (the INVITE must exist only inside ESP)"
 # Every decrypted message is dissected by Wireshark's SIP dissector.
 esp_msgs=$(count -Y 'imsec.in_esp == 1')
 esp_sip=$(count -Y 'imsec.in_esp == 1 && sip')
