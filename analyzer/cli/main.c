@@ -42,7 +42,9 @@ typedef struct {
 
 static const char usage_text[] =
     "usage: imsec [analyze] [options] FILE...     analyse pcap/pcapng captures (the default)\n"
-    "       imsec dialogs [options] FILE...       registrations, dialogs and Call-IDs found\n"
+    "       imsec dialogs [options] FILE...       registrations, SAs, dialogs, transfers found\n"
+    "       imsec report -o FILE.html FILE...     HTML forensic report with call-flow diagrams\n"
+    "       imsec live -i IFACE [options]         analyse live traffic (imsec live --help)\n"
     "       imsec rules list|check [FILE...]      show effective rules; validate rule files\n"
     "       imsec --help | --version\n";
 
@@ -57,7 +59,9 @@ static const char help_text[] =
     "                                          EVE JSON lines (Suricata-style) for a SIEM\n"
     "  imsec -Y 'KEY-*' --fail-on medium x.pcap\n"
     "                                          only KEY rules; exit 1 on medium or worse\n"
-    "  imsec dialogs --format eve x.pcap       one record per dialog / registration\n"
+    "  imsec dialogs --format eve x.pcap       one record per dialog / registration / SA\n"
+    "  imsec -w evidence.pcap x.pcap           the frames behind every finding, for Wireshark\n"
+    "  imsec report -o report.html x.pcap      call-flow diagrams with the findings on them\n"
     "  imsec rules check site.json             validate a site/rule file\n"
     "\n"
     "Options:\n"
