@@ -30,6 +30,9 @@ class Outline(HTMLParser):
         self.title = ""
         self.in_title = False
         self.in_summary = False
+        self.xchains = []     # transfer chains: dict(chain, nodes, arrows)
+        self.xnone = False
+        self.xcap = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -56,6 +59,18 @@ class Outline(HTMLParser):
             self.external.append("<%s>" % tag)
         if tag == "body":
             self.body = a
+        if tag == "svg" and "xfer" in cls:
+            self.xchains.append({"chain": a.get("data-chain"), "nodes": [], "arrows": []})
+        if tag == "g" and "xnode" in cls and self.xchains:
+            self.xchains[-1]["nodes"].append("%s sec=%s%s" % (a.get("data-cid"), a.get("data-sec"),
+                                                             " charged" if "chg" in cls else ""))
+        if tag == "g" and "xarrow" in cls and self.xchains:
+            self.xchains[-1]["arrows"].append("%s -> %s frame=%s by=%s charged=%s" % (
+                a.get("data-from"), a.get("data-to"), a.get("data-frame"), a.get("data-by"), a.get("data-charged")))
+        if a.get("id") == "xfer-none":
+            self.xnone = True
+        if a.get("id") == "xfer-cap":
+            self.xcap = True
         if tag == "title":
             self.in_title = True
         if tag == "tr" and "finding" in cls:
@@ -145,6 +160,15 @@ def outline(p):
             out.append("    #%s %s%s%s %s" % (a["frame"], " ".join(a["text"][2:]),
                                              " [protected]" if a["prot"] else "",
                                              " [" + a["f"] + "]" if a["hl"] else "", ""))
+    out.append("transfers: chains=%d arrows=%d%s%s" % (
+        len(p.xchains), sum(len(c["arrows"]) for c in p.xchains),
+        " (none noted)" if p.xnone else "", " (cap noted)" if p.xcap else ""))
+    for c in p.xchains:
+        out.append("  chain %s nodes=%d arrows=%d" % (c["chain"], len(c["nodes"]), len(c["arrows"])))
+        for n in c["nodes"]:
+            out.append("    node " + n)
+        for a in c["arrows"]:
+            out.append("    arrow " + a)
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 

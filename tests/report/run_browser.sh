@@ -30,7 +30,8 @@ chrome() { # chrome ARGS... URL
 
 # case | pcap | report args
 for c in "sess-parallel-5|sess-parallel-5.pcap|" "mw-ckik|ims-aka-mw-ckik.pcap|--report-dialogs all" \
-         "escape-synthetic|escape-synthetic.pcap|--report-dialogs all"; do
+         "escape-synthetic|escape-synthetic.pcap|--report-dialogs all" \
+         "xfer-chain-abcd|xfer-chain-abcd.pcap|--report-dialogs all"; do
   IFS='|' read -r name pcap extra <<<"$c"
   html="$OUT/browser-$name.html"
   # shellcheck disable=SC2086
@@ -86,6 +87,12 @@ chrome --window-size=1400,2200 --screenshot="$OUT/report-screenshot.png" "file:/
 [ -s "$OUT/report-screenshot.png" ] && ok "screenshot $OUT/report-screenshot.png" || bad "no screenshot"
 chrome --window-size=1400,2000 --screenshot="$OUT/report-screenshot-ckik.png" "file://$OUT/browser-mw-ckik.html#frame-3" >/dev/null
 [ -s "$OUT/report-screenshot-ckik.png" ] && ok "screenshot $OUT/report-screenshot-ckik.png" || bad "no screenshot (ckik)"
+# Transfer chains: the graph renders one arrow per transfer the CLI reports.
+nx=$("$IMSEC" dialogs --format eve "$DATA/xfer-chain-abcd.pcap" | grep -c '"transfer":{')
+[ "$(grep -c '<g class="xarrow"' "$OUT/browser-xfer-chain-abcd.dom.html")" = "$nx" ] \
+  && ok "xfer-chain-abcd: rendered graph has $nx transfer arrows" || bad "xfer-chain-abcd: rendered arrows"
+chrome --window-size=1400,1300 --screenshot="$OUT/report-screenshot-xfer.png" "file://$OUT/browser-xfer-chain-abcd.html" >/dev/null
+[ -s "$OUT/report-screenshot-xfer.png" ] && ok "screenshot $OUT/report-screenshot-xfer.png" || bad "no screenshot (xfer)"
 
 [ "$fails" = 0 ] && { echo "browser: all checks passed"; exit 0; }
 echo "browser: $fails check(s) failed"; exit 1

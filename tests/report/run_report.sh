@@ -22,6 +22,7 @@ cases=(
   "impi-nai-invite|impi-nai-invite.pcap||0"
   "mw-ckik-all|ims-aka-mw-ckik.pcap|--report-dialogs all|1"
   "escape-synthetic|escape-synthetic.pcap|--report-dialogs all|1"
+  "xfer-chain-abcd|xfer-chain-abcd.pcap|--report-dialogs all|0"
 )
 for c in "${cases[@]}"; do
   IFS='|' read -r name pcap extra want <<<"$c"
@@ -46,6 +47,20 @@ for c in "${cases[@]}"; do
   rows=$(grep -c '<tr class="finding"' "$html")
   [ "$n" = "$rows" ] && ok "$name: $rows finding rows" || bad "$name: $rows rows, CLI has $n findings"
 done
+
+# Transfer chains: one arrow per transfer the CLI reports (imsec dialogs),
+# each node linked to its drawn ladder; captures without transfers say so.
+x="$OUT/xfer-chain-abcd.html"
+nx=$("$IMSEC" dialogs --format eve "$DATA/xfer-chain-abcd.pcap" | grep -c '"transfer":{')
+arrows=$(grep -c '<g class="xarrow"' "$x")
+[ "$nx" -gt 0 ] && [ "$nx" = "$arrows" ] && ok "xfer-chain-abcd: $arrows chain arrows = CLI transfers" \
+  || bad "xfer-chain-abcd: $arrows chain arrows, CLI has $nx transfers"
+links=$(grep -o '<g class="xnode[^>]*><a href="#sec-[0-9]*">' "$x" | wc -l)
+[ "$links" = "$(grep -c '<g class="xnode' "$x")" ] && [ "$links" -gt 0 ] && ok "xfer-chain-abcd: every node links to its ladder" \
+  || bad "xfer-chain-abcd: nodes without a ladder link"
+[ "$(grep -c '<g class="xnode chg"' "$x")" = "$nx" ] && ok "xfer-chain-abcd: charged party marked on $nx dialogs" \
+  || bad "xfer-chain-abcd: charged marks"
+grep -q 'id="xfer-none"' "$OUT/sess-parallel-5.html" && ok "no transfers: noted" || bad "no transfers: no note"
 
 # Escaping: wire bytes with markup and quotes render as text only.
 esc="$OUT/escape-synthetic.html"

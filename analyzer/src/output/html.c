@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/siphash.h"
+#include "output/html_xfer.h"
 
 /* ---- collected data ---- */
 
@@ -85,6 +86,7 @@ struct html_report {
     uint64_t rec_skipped;      /* records of flows that ended without a finding (flagged mode) */
     uint64_t msg_released;     /* summaries held by released flows, reclaimed on compaction */
     size_t kept_plain;         /* sections without findings kept (all mode) */
+    html_xfer *xf;             /* transfer chains (html_xfer.c) */
 };
 
 static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -125,7 +127,10 @@ html_report *html_report_new(const html_opts *o)
     }
     r->tabcap = 1024;
     r->tab = calloc(r->tabcap, sizeof *r->tab);
-    if (!r->tab) {
+    r->xf = html_xfer_new();
+    if (!r->tab || !r->xf) {
+        free(r->tab);
+        html_xfer_free(r->xf);
         free(r);
         return NULL;
     }
@@ -142,6 +147,7 @@ void html_report_free(html_report *r)
     free(r->fnd);
     free(r->flow);
     free(r->tab);
+    html_xfer_free(r->xf);
     for (size_t i = 0; i < r->nsec; i++)
         free(r->sec[i].u.p);
     free(r->sec);
@@ -336,6 +342,7 @@ static void release_old(html_report *r)
 
 void html_report_message(html_report *r, const imsec_msg_rec *m)
 {
+    html_xfer_message(r->xf, m);
     uint32_t fi = flow_get(r, m->call_id, true);
     if (fi == UINT32_MAX) {
         r->msg_dropped++;
@@ -459,6 +466,7 @@ static void sec_link(html_report *r, html_sec *s, const char *cid)
 
 void html_report_dialog(html_report *r, const imsec_dialog_rec *d)
 {
+    html_xfer_dialog(r->xf, d); /* every dialog, kept for a ladder or not */
     if (!keep_record(r, &d->call_id, 1))
         return;
     html_sec *s = sec_add(r, HTML_SEC_DIALOG, d->first_frame, d, sizeof *d);
@@ -739,7 +747,14 @@ static const char css[] =
     ".boxes{display:flex;flex-wrap:wrap;gap:10px;margin-top:10px}.box{background:#fff;border:1px solid #d5dbe5;border-radius:6px;padding:0 12px 8px;max-width:420px}"
     ".box h3{font-size:13px;margin:8px 0 4px}.box p{margin:0}.box table.kv th{font-weight:400}"
     ".red{background:#fde68a;color:#7c2d12}tr.hidden{display:none}"
-    "svg.tl .bar{stroke:#1d2330;stroke-width:.5}svg.tl text{font-size:12px}";
+    "svg.tl .bar{stroke:#1d2330;stroke-width:.5}svg.tl text{font-size:12px}"
+    ".xchain{background:#fff;border:1px solid #d5dbe5;border-radius:6px;margin:10px 0;padding:0 12px 10px}.xchain h3{font-size:14px;margin:8px 0 2px}"
+    "svg.xfer{font:12px system-ui,sans-serif}svg.xfer .nb{fill:#f4f6fb;stroke:#64748b;stroke-width:1.5}"
+    "svg.xfer g.chg .nb{stroke:#ea8a0c;stroke-width:2.5}svg.xfer a:hover .nb{fill:#e0ecff}"
+    "svg.xfer .cid{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700;fill:#1d4ed8}"
+    "svg.xfer .pty{font-size:11px;fill:#1d2330}svg.xfer .sub{font-size:11px;fill:#5b6578}svg.xfer .chgl{font-size:11px;font-weight:700;fill:#b45309}"
+    "svg.xfer .xl{fill:none;stroke:#7c3aed;stroke-width:2}svg.xfer .xh{fill:#7c3aed}"
+    "svg.xfer .xt{font-weight:700;fill:#5b21b6}svg.xfer .xs{font-size:11px;fill:#5b6578}";
 
 /* The script reads only the DOM; no wire byte is ever placed in it. */
 static const char js[] =
@@ -805,7 +820,7 @@ static void write_head(html_report *r, out_writer *w)
     out_puts(w, r->o.show_secrets ? " &middot; secrets SHOWN (--show-secrets)"
                                   : " &middot; secrets redacted");
     out_puts(w, "</div></header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#sec-findings\">Findings</a>"
-                "<a href=\"#timeline\">Registration timeline</a><a href=\"#flows\">Call flows</a><span id=\"navmsg\" class=\"note\"></span></nav>\n<main>\n");
+                "<a href=\"#timeline\">Registration timeline</a><a href=\"#transfers\">Transfers</a><a href=\"#flows\">Call flows</a><span id=\"navmsg\" class=\"note\"></span></nav>\n<main>\n");
 }
 
 static void card(out_writer *w, const char *k, const char *v, const char *sub)
@@ -899,6 +914,7 @@ static void write_summary(html_report *r, out_writer *w, const imsec_stats *st, 
              (unsigned long long)st->esp_unknown_spi);
     card_u(w, "security associations", st->sas, sub);
     card_u(w, "dialogs", st->dialogs, "");
+    card_u(w, "transfers", html_xfer_count(r->xf), "dialogs started by a REFER");
     snprintf(sub, sizeof sub, "%zu with findings, %zu drawn", nflagged, nshown);
     card_u(w, "call flows", ncand, sub);
     card_u(w, "findings", r->fnd_total, "");
@@ -1607,6 +1623,22 @@ static uint32_t frame_sec(const html_pair *mp, size_t nmp, uint64_t f)
     return k < nmp && mp[k].frame == f ? mp[k].idx : UINT32_MAX;
 }
 
+/* Transfer-chain nodes link to the shown section of their Call-ID. */
+typedef struct {
+    html_report *r;
+    const uint32_t *flow_sec;
+} html_link_ctx;
+
+static uint32_t link_sec(void *ctx, const char *call_id)
+{
+    const html_link_ctx *c = ctx;
+    uint32_t fi = flow_get(c->r, call_id, false);
+    if (fi == UINT32_MAX || c->flow_sec[fi] == UINT32_MAX)
+        return 0;
+    const html_sec *s = &c->r->sec[c->flow_sec[fi]];
+    return s->shown ? s->id : 0;
+}
+
 int html_report_write(html_report *r, out_writer *w, const imsec_stats *st, const char *damage)
 {
     add_orphans(r);
@@ -1712,6 +1744,8 @@ int html_report_write(html_report *r, out_writer *w, const imsec_stats *st, cons
     write_summary(r, w, st, damage, nshown, nflagged, r->nsec);
     write_findings(r, w);
     write_timeline(r, w, st);
+    html_link_ctx lc_ = {r, flow_sec};
+    html_xfer_write(r->xf, w, st->first_ts, link_sec, &lc_);
 
     out_puts(w, "<section id=\"flows\"><h2>Call flows</h2>\n<p class=\"note\">");
     out_printf(w, "%zu registrations, dialogs and other Call-IDs in the capture; %zu cite a finding; "
