@@ -89,20 +89,6 @@ struct html_report {
     html_xfer *xf;             /* transfer chains (html_xfer.c) */
 };
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*arr, nc * elem);
-    if (!p)
-        return false;
-    *arr = p;
-    *cap = nc;
-    return true;
-}
 
 /* Copies a NUL-terminated string into a fixed field, truncating. */
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -213,7 +199,7 @@ void html_report_finding(html_report *r, const imsec_finding *f)
 {
     r->fnd_total++;
     count_rule(r, f);
-    if (r->nfnd >= HTML_MAX_FINDINGS || !grow((void **)&r->fnd, &r->capfnd, r->nfnd + 1, sizeof *r->fnd))
+    if (r->nfnd >= HTML_MAX_FINDINGS || !out_grow((void **)&r->fnd, &r->capfnd, r->nfnd + 1, sizeof *r->fnd))
         return;
     html_fnd *x = &r->fnd[r->nfnd++];
     memset(x, 0, sizeof *x);
@@ -265,7 +251,7 @@ static uint32_t flow_get(html_report *r, const char *cid, bool create)
     if (!create)
         return UINT32_MAX;
     if (r->nflow >= HTML_MAX_FLOWS ||
-        !grow((void **)&r->flow, &r->capflow, r->nflow + 1, sizeof *r->flow)) {
+        !out_grow((void **)&r->flow, &r->capflow, r->nflow + 1, sizeof *r->flow)) {
         r->flow_dropped++;
         return UINT32_MAX;
     }
@@ -360,7 +346,7 @@ void html_report_message(html_report *r, const imsec_msg_rec *m)
         return;
     }
     if (fl->nmsgs >= HTML_MAX_FLOW_MSGS || r->nmsg >= HTML_MAX_MSGS ||
-        !grow((void **)&r->msg, &r->capmsg, r->nmsg + 1, sizeof *r->msg)) {
+        !out_grow((void **)&r->msg, &r->capmsg, r->nmsg + 1, sizeof *r->msg)) {
         fl->dropped++;
         r->msg_dropped++;
         return;
@@ -407,7 +393,7 @@ void html_report_message(html_report *r, const imsec_msg_rec *m)
 static html_sec *sec_add(html_report *r, html_sec_kind kind, uint64_t first_frame, const void *rec,
                          size_t size)
 {
-    if (r->nsec >= HTML_MAX_RECORDS || !grow((void **)&r->sec, &r->capsec, r->nsec + 1, sizeof *r->sec)) {
+    if (r->nsec >= HTML_MAX_RECORDS || !out_grow((void **)&r->sec, &r->capsec, r->nsec + 1, sizeof *r->sec)) {
         r->rec_dropped++;
         return NULL;
     }

@@ -41,20 +41,6 @@ struct html_xfer {
     size_t nrf, caprf;
 };
 
-static bool xf_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 32;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*arr, nc * elem);
-    if (!p)
-        return false;
-    *arr = p;
-    *cap = nc;
-    return true;
-}
 
 static void xf_copy(char *dst, size_t cap, const char *src, size_t srccap)
 {
@@ -88,7 +74,7 @@ void html_xfer_message(html_xfer *x, const imsec_msg_rec *m)
     /* REFER requests (RFC 3515 §2.4.1); responses carry the CSeq method. */
     if (!x || !m->is_request || strcmp(m->method, "REFER") != 0 || x->nrf >= HTML_XFER_MAX_REFERS)
         return;
-    if (!xf_grow((void **)&x->rf, &x->caprf, x->nrf + 1, sizeof *x->rf))
+    if (!out_grow((void **)&x->rf, &x->caprf, x->nrf + 1, sizeof *x->rf))
         return;
     x->rf[x->nrf++] = (xf_refer){m->frame, m->ts};
 }
@@ -97,7 +83,7 @@ void html_xfer_dialog(html_xfer *x, const imsec_dialog_rec *d)
 {
     if (!x)
         return;
-    if (x->nd < HTML_XFER_MAX_DIALOGS && xf_grow((void **)&x->d, &x->capd, x->nd + 1, sizeof *x->d)) {
+    if (x->nd < HTML_XFER_MAX_DIALOGS && out_grow((void **)&x->d, &x->capd, x->nd + 1, sizeof *x->d)) {
         xf_dlg *s = &x->d[x->nd++];
         xf_copy(s->call_id, sizeof s->call_id, d->call_id, sizeof d->call_id);
         xf_copy(s->from, sizeof s->from, d->from, sizeof d->from);
@@ -108,7 +94,7 @@ void html_xfer_dialog(html_xfer *x, const imsec_dialog_rec *d)
     if (!d->xfer_by[0])
         return;
     x->total++;
-    if (x->nx >= HTML_XFER_MAX_XFERS || !xf_grow((void **)&x->x, &x->capx, x->nx + 1, sizeof *x->x)) {
+    if (x->nx >= HTML_XFER_MAX_XFERS || !out_grow((void **)&x->x, &x->capx, x->nx + 1, sizeof *x->x)) {
         x->x_dropped++;
         return;
     }

@@ -265,3 +265,18 @@ const char *out_redact_hex(const char *label, const char *val, size_t len, bool 
         buf[0] = '\0';
     return buf;
 }
+
+bool out_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    void *p = realloc(*arr, nc * elem);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = nc;
+    return true;
+}

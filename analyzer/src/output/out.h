@@ -29,6 +29,11 @@ int out_write(out_writer *w, const char *p, size_t n);
 int out_puts(out_writer *w, const char *s);
 int out_printf(out_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Grows *arr (elements of elem bytes, *cap of them) so that it holds need
+ * elements, doubling from 64; false (array untouched) on allocation failure.
+ * The sinks that collect records before writing share this. */
+bool out_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
 /* Copies s[0..n) to dst replacing every ill-formed UTF-8 sequence
  * (RFC 3629 §4: overlongs, surrogates, > U+10FFFF, truncated) with U+FFFD,
  * one replacement per maximal ill-formed subpart. NUL bytes are kept (json-c
