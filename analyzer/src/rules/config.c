@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/imsec_str.h"
 #include "rules/diag.h"
 
 extern const unsigned char imsec_default_rules[];
@@ -1002,28 +1003,15 @@ bool rules_site_link_protected(const rules_site *s, const imsec_addr *a, const i
     return false;
 }
 
-static bool eq_ci_n(const char *x, const char *y, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char a = (unsigned char)x[i], b = (unsigned char)y[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (unsigned char)(a + 32);
-        if (b >= 'A' && b <= 'Z')
-            b = (unsigned char)(b + 32);
-        if (a != b)
-            return false;
-    }
-    return true;
-}
 
 bool rules_site_home_domain(const rules_site *s, const char *dom, size_t len)
 {
     for (size_t i = 0; dom && i < s->home_domains.n; i++) {
         const char *h = s->home_domains.v[i];
         size_t hl = strlen(h);
-        if (len == hl && eq_ci_n(dom, h, len))
+        if (len == hl && imsec_str_eq_ci(imsec_str_make(dom, len), imsec_str_make(h, len)))
             return true;
-        if (len > hl && dom[len - hl - 1] == '.' && eq_ci_n(dom + len - hl, h, hl))
+        if (len > hl && dom[len - hl - 1] == '.' && imsec_str_eq_ci(imsec_str_make(dom + len - hl, hl), imsec_str_make(h, hl)))
             return true;
     }
     return false;

@@ -1,6 +1,8 @@
 /* Keys files: the imsec JSON format and Wireshark's esp_sa UAT (see keys.h). */
 #include "rules/keys.h"
 
+#include "base/imsec_str.h"
+
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,21 +78,10 @@ const char *keys_aalg_str(keys_aalg a)
     return (unsigned)a < KEYS_AALG__COUNT ? aalg_names[a] : "?";
 }
 
+/* Case-insensitive ASCII compare of a counted token with a literal (base layer). */
 static bool eq_ci(const char *s, size_t n, const char *lit)
 {
-    size_t l = strlen(lit);
-    if (l != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char a = (unsigned char)s[i], b = (unsigned char)lit[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (unsigned char)(a + 32);
-        if (b >= 'A' && b <= 'Z')
-            b = (unsigned char)(b + 32);
-        if (a != b)
-            return false;
-    }
-    return true;
+    return n <= UINT32_MAX && imsec_str_eq_cstr_ci(imsec_str_make(s, n), lit);
 }
 
 /* Drops a trailing " [RFC...]" / " [no checking]" annotation. */
