@@ -13,6 +13,7 @@
 #include "net/net.h"
 #include "sip/sip_msg.h"
 #include "sip/sip_stream.h"
+#include "sip/sip_view.h"
 #include "base/imsec_str.h"
 #include "rules/config.h"
 #include "state/state.h"
@@ -29,6 +30,7 @@ struct imsec_engine {
     bnd_ctx *bnd;                    /* home network boundary (site profile or inferred) */
     media_tbl *media;                /* media flows matched to SDP endpoints */
     sip_hdr hdrs[SIP_MSG_MAX_HDRS];
+    sip_view view;                   /* the parsed view of the message being analysed */
     unsigned esp_depth;              /* ESP opened inside opened ESP is not reopened */
     uint8_t esp_plain[65536];        /* plaintext of the ESP packet being decoded */
 };
@@ -71,11 +73,13 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
 {
     st_msg ev;
     e->stats.sip_messages++;
-    if (!st_on_sip(e->st, m, msg, &ev)) {
+    sip_view_reset(&e->view, msg);
+    if (!st_on_sip(e->st, m, &e->view, &ev)) {
         e->stats.malformed_sip++; /* no Call-ID or CSeq: nothing can be attributed */
         return;
     }
-    bnd_observe(e->bnd, m, msg, ev.cseq_method);
+    bnd_observe(e->bnd, m, &e->view);
+    ev.dir = (int)bnd_direction(e->bnd, m); /* once, after the boundary learnt from m */
     if (e->cb.on_message)
         report_message(e, &ev, raw);
     media_on_sip(e->media, &ev);

@@ -16,6 +16,7 @@
 
 #include "rules/config.h"
 #include "sip/sip_msg.h"
+#include "sip/sip_view.h"
 #include "state/boundary.h"
 #include "state/privacy.h"
 #include "state/token.h"
@@ -109,7 +110,9 @@ static void test_boundary_inferred(void **st)
     memset(&m, 0, sizeof m);
     assert_true(imsec_addr_parse("10.45.0.10", 10, &m.t.src));
     assert_true(imsec_addr_parse("10.1.0.1", 8, &m.t.dst));
-    bnd_observe(b, &m, &msg, SIP_M_REGISTER);
+    static sip_view view; /* large: keep it off the stack */
+    sip_view_reset(&view, &msg);
+    bnd_observe(b, &m, &view);
     assert_true(bnd_inferred(b));
     assert_true(bnd_host_home(b, S("home1.net")));
     assert_true(bnd_host_home(b, S("pcscf.home1.net")));
@@ -139,7 +142,9 @@ static void level_of(const char *rpid_privacy_hdrs, bool *name, bool *uri)
     sip_msg msg;
     assert_true(sip_msg_parse((const uint8_t *)buf, (uint32_t)n, SIP_MODE_DATAGRAM, hdrs,
                               SIP_MSG_MAX_HDRS, &msg) > 0);
-    privacy_user_level(&msg, name, uri);
+    static sip_view view;
+    sip_view_reset(&view, &msg);
+    privacy_user_level(&view, name, uri);
 }
 
 static void test_privacy_levels(void **st)

@@ -25,33 +25,27 @@ typedef struct {
 typedef bool (*hide_entry_fn)(void *ud, const hide_entry *e);
 
 /* Walks Via, Record-Route, Path, Service-Route and Contact entries. */
-static void walk_entries(const sip_msg *msg, hide_entry_fn fn, void *ud)
+static void walk_entries(const sip_view *v, hide_entry_fn fn, void *ud)
 {
-    static const sip_hdr_type types[] = {SIP_HDR_VIA, SIP_HDR_RECORD_ROUTE, SIP_HDR_PATH,
-                                         SIP_HDR_SERVICE_ROUTE, SIP_HDR_CONTACT};
-    for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
-        for (const sip_hdr *h = sip_msg_hdr(msg, types[t]); h; h = sip_msg_hdr_next(msg, h)) {
-            imsec_str rest = h->value, item;
-            while (imsec_str_list_next(&rest, &item)) {
-                hide_entry e = {.type = types[t]};
-                item = imsec_str_trim(item);
-                if (types[t] == SIP_HDR_VIA) {
-                    sip_via v;
-                    if (sip_via_parse(item, &v) != IMSEC_OK)
-                        continue;
-                    e.host = v.host;
-                    e.params = v.params;
-                } else {
-                    sip_naddr n;
-                    if (sip_naddr_parse(item, &n) != IMSEC_OK || n.star)
-                        continue;
-                    e.host = n.uri.host;
-                    e.params = n.uri.params;
-                    e.uri_user = n.uri.user;
-                }
-                if (!fn(ud, &e))
-                    return;
-            }
+    sip_view_vias vias = sip_view_via(v);
+    for (uint16_t i = 0; i < vias.n; i++) {
+        hide_entry e = {.type = SIP_HDR_VIA, .host = vias.a[i].host, .params = vias.a[i].params};
+        if (!fn(ud, &e))
+            return;
+    }
+    static const struct { sip_view_list l; sip_hdr_type t; } lists[] = {
+        {SIP_VIEW_L_RECORD_ROUTE, SIP_HDR_RECORD_ROUTE}, {SIP_VIEW_L_PATH, SIP_HDR_PATH},
+        {SIP_VIEW_L_SERVICE_ROUTE, SIP_HDR_SERVICE_ROUTE}, {SIP_VIEW_L_CONTACT, SIP_HDR_CONTACT}};
+    for (size_t t = 0; t < sizeof lists / sizeof *lists; t++) {
+        sip_view_naddrs l = sip_view_list_get(v, lists[t].l);
+        for (uint16_t i = 0; i < l.n; i++) {
+            const sip_naddr *n = &l.a[i];
+            if (n->star)
+                continue;
+            hide_entry e = {.type = lists[t].t, .host = n->uri.host, .params = n->uri.params,
+                            .uri_user = n->uri.user};
+            if (!fn(ud, &e))
+                return;
         }
     }
 }
@@ -65,7 +59,7 @@ static bool host_is(imsec_str host, const imsec_addr *a)
 static const bnd_ctx *outward(detect_ctx *dc, const st_msg *ev)
 {
     const bnd_ctx *b = detect_boundary(dc);
-    return bnd_direction(b, ev->m) == BND_OUT ? b : NULL;
+    return ev->dir == BND_OUT ? b : NULL;
 }
 
 static void finding_subject(imsec_finding *f, const st_msg *ev)
@@ -126,7 +120,7 @@ static void topology_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_
     if (!b)
         return;
     leak_walk w = {.b = b, .m = ev->m};
-    walk_entries(ev->msg, leak_entry, &w);
+    walk_entries(ev->v, leak_entry, &w);
     if (!w.n)
         return;
     imsec_finding f;
@@ -259,7 +253,7 @@ static void token_weak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg
         return;
     tok_walk w;
     tok_walk_init(dc, b, &w);
-    walk_entries(ev->msg, weak_entry, &w);
+    walk_entries(ev->v, weak_entry, &w);
     if (!w.n)
         return;
     imsec_finding f;
@@ -291,7 +285,7 @@ static void token_undecryptable_on_sip(detect_ctx *dc, const detect_rule *r, con
     tok_walk_init(dc, b, &w);
     if (!w.has_cfg_key)
         return;
-    walk_entries(ev->msg, undecryptable_entry, &w);
+    walk_entries(ev->v, undecryptable_entry, &w);
     if (!w.n)
         return;
     imsec_finding f;
@@ -347,7 +341,7 @@ static void cscf_count_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg
     /* The border's own address (the source) is necessarily visible; every
      * other home CSCF named in the message counts. */
     w.m = ev->m;
-    walk_entries(ev->msg, count_entry, &w);
+    walk_entries(ev->v, count_entry, &w);
 }
 
 static void cscf_count_on_end(detect_ctx *dc, const detect_rule *r)
@@ -431,12 +425,9 @@ static void header_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
     }
     if (!msg->is_request && !bnd_addr_ue(b, src) && sip_msg_hdr(msg, SIP_HDR_SERVER))
         list_add(list, sizeof list, &n, "Server of a home node", sip_msg_value(msg, SIP_HDR_SERVER));
-    imsec_str ct = sip_msg_value(msg, SIP_HDR_CONTENT_TYPE);
-    sdp_desc d;
-    if (msg->body.len && imsec_str_starts_with_ci(ct, "application/sdp") &&
-        sdp_parse(msg->body.p, msg->body.len, &d) == IMSEC_OK && d.origin.present &&
-        sdp_internal_addr(b, d.origin.addr, src))
-        list_add(list, sizeof list, &n, "SDP o=", d.origin.addr);
+    const sdp_desc *d = sip_view_sdp(ev->v);
+    if (d && d->origin.present && sdp_internal_addr(b, d->origin.addr, src))
+        list_add(list, sizeof list, &n, "SDP o=", d->origin.addr);
     if (!n)
         return;
     imsec_finding f;

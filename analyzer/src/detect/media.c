@@ -12,15 +12,6 @@
 #include "state/media.h"
 #include "state/privacy.h"
 
-static bool body_sdp(const sip_msg *msg, sdp_desc *d)
-{
-    sip_ctype ct;
-    return msg->body.len &&
-           sip_ctype_parse(sip_msg_value(msg, SIP_HDR_CONTENT_TYPE), &ct) == IMSEC_OK &&
-           sip_ctype_is(&ct, "application", "sdp") &&
-           sdp_parse(msg->body.p, msg->body.len, d) == IMSEC_OK;
-}
-
 /* ---- MEDIA-IP-EXPOSED ---- */
 
 typedef struct {
@@ -51,33 +42,32 @@ static void ip_exposed_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg
 {
     const sip_msg *msg = ev->msg;
     const bnd_ctx *b = detect_boundary(dc);
-    sdp_desc d;
-    if (!body_sdp(msg, &d))
+    const sdp_desc *d = sip_view_sdp(ev->v);
+    if (!d)
         return;
-    uint32_t pf = privacy_flags(msg);
-    sip_naddr from;
-    bool anon = sip_naddr_parse(sip_msg_value(msg, SIP_HDR_FROM), &from) == IMSEC_OK &&
-                privacy_anonymous_uri(&from.uri);
+    uint32_t pf = sip_view_privacy(ev->v);
+    const sip_naddr *from = sip_view_from(ev->v);
+    bool anon = from && privacy_anonymous_uri(&from->uri);
     bool asks = (pf & (SIP_PRIV_SESSION | SIP_PRIV_ID | SIP_PRIV_USER)) || anon;
     bool policy = bnd_has_anchors(b);
     bool toward = msg->is_request ? privacy_callee_side(b, ev)
-                                  : bnd_direction(b, ev->m) == BND_OUT;
+                                  : ev->dir == BND_OUT;
     if (!toward || (!policy && !(asks && msg->is_request)))
         return;
     ip_walk w = {.b = b};
     if (msg->is_request)
-        w.caller = privacy_bottom_via_host(msg);
-    if (d.origin.present)
-        ip_check(&w, "o=", d.origin.addr);
-    if (d.conn.present)
-        ip_check(&w, "c=", d.conn.addr);
-    for (uint8_t i = 0; i < d.nmedia; i++) {
-        if (d.media[i].conn.present)
-            ip_check(&w, "c=", d.media[i].conn.addr);
-        if (d.media[i].has_rtcp && d.media[i].rtcp_conn.present)
-            ip_check(&w, "a=rtcp", d.media[i].rtcp_conn.addr);
-        for (uint8_t k = 0; k < d.media[i].ncand; k++)
-            ip_check(&w, "a=candidate", d.media[i].cand[k].addr);
+        w.caller = privacy_bottom_via_host(ev->v);
+    if (d->origin.present)
+        ip_check(&w, "o=", d->origin.addr);
+    if (d->conn.present)
+        ip_check(&w, "c=", d->conn.addr);
+    for (uint8_t i = 0; i < d->nmedia; i++) {
+        if (d->media[i].conn.present)
+            ip_check(&w, "c=", d->media[i].conn.addr);
+        if (d->media[i].has_rtcp && d->media[i].rtcp_conn.present)
+            ip_check(&w, "a=rtcp", d->media[i].rtcp_conn.addr);
+        for (uint8_t k = 0; k < d->media[i].ncand; k++)
+            ip_check(&w, "a=candidate", d->media[i].cand[k].addr);
     }
     if (!w.n)
         return;
@@ -96,31 +86,31 @@ static void ip_exposed_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg
 
 static void key_exposed_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    sdp_desc d;
-    if (!body_sdp(ev->msg, &d))
+    const sdp_desc *d = sip_view_sdp(ev->v);
+    if (!d)
         return;
     if (ev->m->flags & NET_F_ESP)
         return; /* inside an SA (TS 33.203) */
     const imsec_config *cfg = detect_config(dc);
     if (rules_site_link_protected(rules_config_site(cfg), &ev->m->t.src, &ev->m->t.dst))
         return; /* NDS/IP below SIP, declared by the site (TS 33.210) */
-    for (uint8_t i = 0; i < d.nmedia; i++)
-        for (uint8_t k = 0; k < d.media[i].ncrypto; k++) {
-            imsec_str kp = d.media[i].crypto[k].key_params;
+    for (uint8_t i = 0; i < d->nmedia; i++)
+        for (uint8_t k = 0; k < d->media[i].ncrypto; k++) {
+            imsec_str kp = d->media[i].crypto[k].key_params;
             if (!imsec_str_starts_with_ci(kp, "inline:"))
                 continue;
             imsec_finding f;
             detect_finding_init(r, ev->m, &f);
             imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id);
             char suite[48], key[128];
-            imsec_str_copy(d.media[i].crypto[k].suite, suite, sizeof suite);
+            imsec_str_copy(d->media[i].crypto[k].suite, suite, sizeof suite);
             imsec_str inl = imsec_str_make(kp.p + 7, kp.len - 7);
             if (imsec_config_show_secrets(cfg))
                 imsec_str_copy(inl, key, sizeof key);
             else
                 snprintf(key, sizeof key, "<redacted %u chars>", (unsigned)inl.len);
             detect_finding_reason(&f, "SDES key (a=crypto:%u %s inline:%s) travels without SA or TLS",
-                                  (unsigned)d.media[i].crypto[k].tag, suite, key);
+                                  (unsigned)d->media[i].crypto[k].tag, suite, key);
             detect_emit(dc, &f);
             return; /* one finding per message */
         }

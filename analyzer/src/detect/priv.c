@@ -42,8 +42,8 @@ static void asserted_id_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
     if (!sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY))
         return;
     const bnd_ctx *b = detect_boundary(dc);
-    bool out = bnd_direction(b, ev->m) == BND_OUT; /* RFC 3325 §5: not past the trust domain */
-    bool id = privacy_flags(msg) & SIP_PRIV_ID;
+    bool out = ev->dir == BND_OUT; /* RFC 3325 §5: not past the trust domain */
+    bool id = sip_view_privacy(ev->v) & SIP_PRIV_ID;
     bool callee = msg->is_request && privacy_callee_side(b, ev);
     if (!out && !(id && callee))
         return;
@@ -75,17 +75,17 @@ static void user_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
     if (!msg->is_request)
         return;
     bool hide_name = false, hide_uri = false;
-    privacy_user_level(msg, &hide_name, &hide_uri);
+    privacy_user_level(ev->v, &hide_name, &hide_uri);
     if ((!hide_name && !hide_uri) || !privacy_callee_side(detect_boundary(dc), ev))
         return;
     char list[320] = "";
     unsigned n = 0;
-    sip_naddr from;
-    if (sip_naddr_parse(sip_msg_value(msg, SIP_HDR_FROM), &from) == IMSEC_OK) {
-        if (hide_name && !anonymous_display(from.display))
-            priv_list_add(list, sizeof list, &n, "From display name", from.display);
-        if (hide_uri && !privacy_anonymous_uri(&from.uri))
-            priv_list_add(list, sizeof list, &n, "From URI", from.uri_str);
+    const sip_naddr *from = sip_view_from(ev->v);
+    if (from) {
+        if (hide_name && !anonymous_display(from->display))
+            priv_list_add(list, sizeof list, &n, "From display name", from->display);
+        if (hide_uri && !privacy_anonymous_uri(&from->uri))
+            priv_list_add(list, sizeof list, &n, "From URI", from->uri_str);
     }
     /* The caller's user part as first seen in this Call-ID (state's From). */
     imsec_str user = privacy_caller_user(ev);
@@ -99,7 +99,7 @@ static void user_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
         }
         if (privacy_has_user(ev->call_id, user))
             priv_list_add(list, sizeof list, &n, "Call-ID", ev->call_id);
-        imsec_str o = privacy_sdp_origin_user(msg);
+        imsec_str o = privacy_sdp_origin_user(ev->v);
         if (o.len && imsec_str_eq_ci(o, user))
             priv_list_add(list, sizeof list, &n, "SDP o= user", o);
     }
@@ -137,26 +137,22 @@ static void header_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
 {
     const sip_msg *msg = ev->msg;
     const bnd_ctx *b = detect_boundary(dc);
-    if (!msg->is_request || !(privacy_flags(msg) & SIP_PRIV_HEADER) || !privacy_callee_side(b, ev))
+    if (!msg->is_request || !(sip_view_privacy(ev->v) & SIP_PRIV_HEADER) ||
+        !privacy_callee_side(b, ev))
         return;
     hdr_walk w = {.b = b, .src = &ev->m->t.src};
-    w.caller = privacy_bottom_via_host(msg);
-    for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_VIA); h; h = sip_msg_hdr_next(msg, h)) {
-        imsec_str rest = h->value, item;
-        sip_via v;
-        while (imsec_str_list_next(&rest, &item))
-            if (sip_via_parse(imsec_str_trim(item), &v) == IMSEC_OK)
-                header_check(&w, "Via", v.host);
+    w.caller = privacy_bottom_via_host(ev->v);
+    sip_view_vias vias = sip_view_via(ev->v);
+    for (uint16_t i = 0; i < vias.n; i++)
+        header_check(&w, "Via", vias.a[i].host);
+    static const struct { sip_view_list l; const char *label; } hs[] = {
+        {SIP_VIEW_L_CONTACT, "Contact"}, {SIP_VIEW_L_RECORD_ROUTE, "Record-Route"}};
+    for (size_t i = 0; i < sizeof hs / sizeof *hs; i++) {
+        sip_view_naddrs l = sip_view_list_get(ev->v, hs[i].l);
+        for (uint16_t k = 0; k < l.n; k++)
+            if (!l.a[k].star)
+                header_check(&w, hs[i].label, l.a[k].uri.host);
     }
-    static const sip_hdr_type hs[] = {SIP_HDR_CONTACT, SIP_HDR_RECORD_ROUTE};
-    for (size_t i = 0; i < sizeof hs / sizeof *hs; i++)
-        for (const sip_hdr *h = sip_msg_hdr(msg, hs[i]); h; h = sip_msg_hdr_next(msg, h)) {
-            imsec_str rest = h->value, item;
-            sip_naddr na;
-            while (imsec_str_list_next(&rest, &item))
-                if (sip_naddr_parse(imsec_str_trim(item), &na) == IMSEC_OK && !na.star)
-                    header_check(&w, sip_hdr_name(hs[i]), na.uri.host);
-        }
     if (!w.n)
         return;
     imsec_finding f;

@@ -151,29 +151,24 @@ static void add_domain(bnd_ctx *b, imsec_str d)
 
 /* Record-Route entry naming the sender itself: the sender is a proxy on the
  * path (RFC 3261 §16.6 step 4). */
-static bool rr_names_sender(const sip_msg *msg, const net_meta *m)
+static bool rr_names_sender(const sip_view *v, const net_meta *m)
 {
-    const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE);
-    imsec_str rest = h ? h->value : imsec_str_make(NULL, 0), item;
-    if (!h || !imsec_str_list_next(&rest, &item))
-        return false;
-    sip_naddr n;
+    const sip_naddr *n = sip_view_list_first(v, SIP_VIEW_L_RECORD_ROUTE);
     imsec_addr a;
-    return sip_naddr_parse(imsec_str_trim(item), &n) == IMSEC_OK &&
-           imsec_addr_parse(n.uri.host.p, n.uri.host.len, &a) && imsec_addr_eq(&a, &m->t.src);
+    return n && imsec_addr_parse(n->uri.host.p, n->uri.host.len, &a) &&
+           imsec_addr_eq(&a, &m->t.src);
 }
 
 /* Roles from REGISTER routing: the UE sends its REGISTER, with its own Via
  * only, to the P-CSCF (TS 24.229 §5.1.1.2); a REGISTER forwarded with more
  * Vias goes on toward the registrar. I- and S-CSCF cannot be told apart
  * from SIP alone (the I-CSCF asks the HSS), so that hop is labelled S-CSCF. */
-static void observe_roles(bnd_ctx *b, const net_meta *m, const sip_msg *msg)
+static void observe_roles(bnd_ctx *b, const net_meta *m, const sip_view *v)
 {
-    const sip_hdr *v = sip_msg_hdr(msg, SIP_HDR_VIA);
-    if (!v)
+    uint32_t vias = sip_view_via_count(v);
+    if (!vias)
         return;
-    bool one = !sip_msg_hdr_next(msg, v) && !memchr(v->value.p, ',', v->value.len);
-    if (one)
+    if (vias == 1)
         add_addr(b->pcscf, &b->npcscf, &m->t.dst);
     else if (!addr_in(b->pcscf, b->npcscf, &m->t.dst))
         add_addr(b->scscf, &b->nscscf, &m->t.dst);
@@ -194,31 +189,33 @@ const char *bnd_role(const bnd_ctx *b, const imsec_addr *a)
     return "";
 }
 
-void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_msg *msg, sip_method cseq_method)
+void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_view *v)
 {
     if (!b)
         return;
+    const sip_msg *msg = sip_view_msg(v);
+    sip_method cseq_method = sip_view_method(v);
     if (msg->is_request && msg->method == SIP_M_REGISTER)
-        observe_roles(b, m, msg);
+        observe_roles(b, m, v);
     if (b->pinned)
         return;
     if (msg->is_request && msg->method == SIP_M_REGISTER) {
-        sip_uri u;
-        if (sip_uri_parse(msg->ruri, &u) == IMSEC_OK)
-            add_domain(b, u.host);
+        const sip_uri *u = sip_view_ruri(v);
+        if (u)
+            add_domain(b, u->host);
         /* A REGISTER goes to a CSCF (P-CSCF or registrar). Its sender is a
          * subscriber (UE), unless it is a proxy: already a CSCF, or it
          * inserted Path (RFC 3327 §5.2). */
         add_cscf(b, &m->t.dst);
         if (sip_msg_hdr(msg, SIP_HDR_PATH))
             add_cscf(b, &m->t.src);
-        else if (!addr_in(b->cscf, b->ncscf, &m->t.src) && !rr_names_sender(msg, m))
+        else if (!addr_in(b->cscf, b->ncscf, &m->t.src) && !rr_names_sender(v, m))
             add_ue(b, &m->t.src);
     } else if (!msg->is_request && cseq_method == SIP_M_REGISTER &&
                (msg->status == 401 || (msg->status >= 200 && msg->status < 300))) {
         add_cscf(b, &m->t.src); /* the registrar, or the P-CSCF relaying its answer */
     }
-    if (msg->is_request && rr_names_sender(msg, m))
+    if (msg->is_request && rr_names_sender(v, m))
         add_cscf(b, &m->t.src);
 }
 

@@ -20,6 +20,7 @@
 #include "net/net.h"
 #include "rules/config.h"
 #include "sip/sip_msg.h"
+#include "sip/sip_view.h"
 
 #define BND_MAX_INFERRED 16
 #define BND_MAX_DOMAIN 128
@@ -37,7 +38,7 @@ bnd_ctx *bnd_new(const rules_site *site, const uint8_t hkey[16]);
 void bnd_free(bnd_ctx *b);
 /* Inference from one message (no-op when the site profile pins the home
  * network). */
-void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_msg *msg, sip_method cseq_method);
+void bnd_observe(bnd_ctx *b, const net_meta *m, const sip_view *v);
 /* True when the home network is known (pinned or inferred). */
 bool bnd_known(const bnd_ctx *b);
 bool bnd_inferred(const bnd_ctx *b);

@@ -36,12 +36,8 @@ size_t ident_from_uri(const sip_uri *u, char out[IDENT_MAX])
     return put(out, n, u->host.p, u->host.len, true);
 }
 
-size_t ident_from_value(imsec_str value, char out[IDENT_MAX])
+size_t ident_from_naddr(const sip_naddr *na, char out[IDENT_MAX])
 {
-    imsec_str rest = value, item;
-    sip_naddr na;
     out[0] = '\0';
-    if (!imsec_str_list_next(&rest, &item) || sip_naddr_parse(item, &na) != IMSEC_OK)
-        return 0;
-    return ident_from_uri(&na.uri, out);
+    return na ? ident_from_uri(&na->uri, out) : 0;
 }

@@ -14,7 +14,7 @@
  * "tel:+number" (visual separators removed, RFC 3966 §5.1.1). Returns the
  * length written (0 if the URI has no usable identity). */
 size_t ident_from_uri(const sip_uri *u, char out[IDENT_MAX]);
-/* From a header value holding a name-addr or addr-spec (first list element). */
-size_t ident_from_value(imsec_str value, char out[IDENT_MAX]);
+/* From a parsed name-addr (the view's list elements); NULL gives 0. */
+size_t ident_from_naddr(const sip_naddr *na, char out[IDENT_MAX]);
 
 #endif

@@ -76,22 +76,17 @@ void media_on_sip(media_tbl *t, const st_msg *ev)
             }
         return;
     }
-    if (!msg->body.len)
-        return;
-    sip_ctype ct;
-    sdp_desc d;
-    if (sip_ctype_parse(sip_msg_value(msg, SIP_HDR_CONTENT_TYPE), &ct) != IMSEC_OK ||
-        !sip_ctype_is(&ct, "application", "sdp") ||
-        sdp_parse(msg->body.p, msg->body.len, &d) != IMSEC_OK)
+    const sdp_desc *d = sip_view_sdp(ev->v);
+    if (!d)
         return;
     uint8_t side = msg->is_request ? 0 : 1; /* offer in INVITE, answer in its response */
-    for (uint8_t i = 0; i < d.nmedia; i++) {
-        const sdp_conn *cn = sdp_media_conn(&d, &d.media[i]);
+    for (uint8_t i = 0; i < d->nmedia; i++) {
+        const sdp_conn *cn = sdp_media_conn(d, &d->media[i]);
         imsec_addr a;
-        if (!d.media[i].port || !cn || !cn->present ||
+        if (!d->media[i].port || !cn || !cn->present ||
             !imsec_addr_parse(cn->addr.p, cn->addr.len, &a))
             continue;
-        add_ep(t, &a, d.media[i].port, side, c->call_id, ev->m->frame);
+        add_ep(t, &a, d->media[i].port, side, c->call_id, ev->m->frame);
     }
 }
 

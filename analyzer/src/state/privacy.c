@@ -4,32 +4,23 @@
 
 #include "sip/sdp.h"
 
-uint32_t privacy_flags(const sip_msg *msg)
-{
-    uint32_t f = 0;
-    for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_PRIVACY); h; h = sip_msg_hdr_next(msg, h))
-        f |= sip_privacy_parse(h->value);
-    return f;
-}
-
-void privacy_user_level(const sip_msg *msg, bool *hide_name, bool *hide_uri)
+void privacy_user_level(const sip_view *v, bool *hide_name, bool *hide_uri)
 {
     *hide_name = *hide_uri = false;
-    if (privacy_flags(msg) & SIP_PRIV_USER)
+    if (sip_view_privacy(v) & SIP_PRIV_USER)
         *hide_name = *hide_uri = true;
-    sip_rpid rp;
-    imsec_str v = sip_msg_value(msg, SIP_HDR_REMOTE_PARTY_ID);
-    if (v.len && sip_rpid_parse(v, &rp) == IMSEC_OK) {
-        if (rp.privacy == SIP_RPID_PRIV_FULL || rp.privacy == SIP_RPID_PRIV_NAME)
+    const sip_rpid *rp = sip_view_rpid(v);
+    if (rp) {
+        if (rp->privacy == SIP_RPID_PRIV_FULL || rp->privacy == SIP_RPID_PRIV_NAME)
             *hide_name = true;
-        if (rp.privacy == SIP_RPID_PRIV_FULL || rp.privacy == SIP_RPID_PRIV_URI)
+        if (rp->privacy == SIP_RPID_PRIV_FULL || rp->privacy == SIP_RPID_PRIV_URI)
             *hide_uri = true;
     }
 }
 
 bool privacy_callee_side(const bnd_ctx *b, const st_msg *ev)
 {
-    if (bnd_direction(b, ev->m) == BND_OUT)
+    if (ev->dir == BND_OUT)
         return true;
     return bnd_addr_ue(b, &ev->m->t.dst) && !bnd_addr_ue(b, &ev->m->t.src);
 }
@@ -74,27 +65,14 @@ bool privacy_has_user(imsec_str v, imsec_str user)
     return false;
 }
 
-imsec_str privacy_sdp_origin_user(const sip_msg *msg)
+imsec_str privacy_sdp_origin_user(const sip_view *v)
 {
-    sip_ctype ct;
-    sdp_desc d;
-    if (msg->body.len &&
-        sip_ctype_parse(sip_msg_value(msg, SIP_HDR_CONTENT_TYPE), &ct) == IMSEC_OK &&
-        sip_ctype_is(&ct, "application", "sdp") &&
-        sdp_parse(msg->body.p, msg->body.len, &d) == IMSEC_OK)
-        return d.o_username;
-    return imsec_str_make(NULL, 0);
+    const sdp_desc *d = sip_view_sdp(v);
+    return d ? d->o_username : IMSEC_STR_NULL;
 }
 
-imsec_str privacy_bottom_via_host(const sip_msg *msg)
+imsec_str privacy_bottom_via_host(const sip_view *v)
 {
-    imsec_str host = imsec_str_make(NULL, 0);
-    for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_VIA); h; h = sip_msg_hdr_next(msg, h)) {
-        imsec_str rest = h->value, item;
-        sip_via v;
-        while (imsec_str_list_next(&rest, &item))
-            if (sip_via_parse(imsec_str_trim(item), &v) == IMSEC_OK)
-                host = v.host;
-    }
-    return host;
+    const sip_via *b = sip_view_via_bottom(v);
+    return b ? b->host : IMSEC_STR_NULL;
 }

@@ -13,11 +13,9 @@
 #include "state/boundary.h"
 #include "state/state.h"
 
-/* SIP_PRIV_* of every Privacy header of the message. */
-uint32_t privacy_flags(const sip_msg *msg);
 /* What user-level privacy hides: Privacy: user -> name and URI; RPID
  * privacy=full -> both, name -> display name, uri -> URI, off -> none. */
-void privacy_user_level(const sip_msg *msg, bool *hide_name, bool *hide_uri);
+void privacy_user_level(const sip_view *v, bool *hide_name, bool *hide_uri);
 /* The hop delivers toward the callee side: it leaves the home network /
  * trust domain, or it is delivered to a UE by a node that is not a UE. */
 bool privacy_callee_side(const bnd_ctx *b, const st_msg *ev);
@@ -30,8 +28,8 @@ imsec_str privacy_caller_user(const st_msg *ev);
 /* v names user as a whole token (bounded by non-name characters). */
 bool privacy_has_user(imsec_str v, imsec_str user);
 /* SDP o= user name of the message body, or empty. */
-imsec_str privacy_sdp_origin_user(const sip_msg *msg);
+imsec_str privacy_sdp_origin_user(const sip_view *v);
 /* Host of the bottom-most Via: the originating UA (RFC 3261 §8.1.1.7). */
-imsec_str privacy_bottom_via_host(const sip_msg *msg);
+imsec_str privacy_bottom_via_host(const sip_view *v);
 
 #endif

@@ -274,41 +274,18 @@ static void copy_mech(const sip_secmech *in, sa_mech *out)
     out->has_q = in->has_q;
 }
 
-static bool parse_mechs(const sip_msg *msg, sip_hdr_type t, sa_mechs *out, uint64_t frame)
+/* Copies the view's Security-* list into the SA's own bounded form. */
+static bool parse_mechs(const sip_view *v, sip_view_sec t, sa_mechs *out, uint64_t frame)
 {
-    const sip_hdr *h = sip_msg_hdr(msg, t);
-    if (!h)
+    sip_view_mechs l = sip_view_sec_mechs(v, t);
+    if (!l.present)
         return false;
     memset(out, 0, sizeof *out);
     out->present = true;
     out->frame = frame;
-    for (; h; h = sip_msg_hdr_next(msg, h)) {
-        imsec_str rest = h->value, item;
-        while (imsec_str_list_next(&rest, &item)) {
-            sip_secmech sm;
-            if (sip_secmech_parse(item, &sm) == IMSEC_OK && out->n < SA_MAX_MECHS)
-                copy_mech(&sm, &out->m[out->n++]);
-        }
-    }
+    for (uint16_t i = 0; i < l.n && out->n < SA_MAX_MECHS; i++)
+        copy_mech(&l.a[i], &out->m[out->n++]);
     return true;
-}
-
-/* 0, 1, or 2 meaning "more than one": that is all the Gm test needs, and
- * a comma-free single Via header (the common case) needs no list split. */
-static unsigned via_count(const sip_msg *msg)
-{
-    const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_VIA);
-    if (!h)
-        return 0;
-    if (sip_msg_hdr_next(msg, h))
-        return 2;
-    if (!memchr(h->value.p, ',', h->value.len))
-        return 1;
-    unsigned n = 0;
-    imsec_str rest = h->value, item;
-    while (n < 2 && imsec_str_list_next(&rest, &item))
-        n++;
-    return n;
 }
 
 static const sa_mech *first_ipsec(const sa_mechs *l)
@@ -577,13 +554,13 @@ static sa_reg *reg_alloc(sa_reg **rp, const char *impi)
 }
 
 static void on_register_request(sa_reg **rp, const char *impi, const net_meta *m,
-                                const sip_msg *msg, const sip_digest *d, sa_event *ev)
+                                const sip_view *v, const sip_digest *d, sa_event *ev)
 {
     sa_mechs tmp;
-    ev->client = parse_mechs(msg, SIP_HDR_SECURITY_CLIENT, &tmp, m->frame);
+    ev->client = parse_mechs(v, SIP_VIEW_SEC_CLIENT, &tmp, m->frame);
     if (ev->client && ev->gm && reg_alloc(rp, impi))
         (*rp)->client = tmp;
-    ev->verify = parse_mechs(msg, SIP_HDR_SECURITY_VERIFY, &tmp, m->frame);
+    ev->verify = parse_mechs(v, SIP_VIEW_SEC_VERIFY, &tmp, m->frame);
     if (ev->verify && ev->gm && reg_alloc(rp, impi))
         (*rp)->verify = tmp;
     if (d) {
@@ -599,21 +576,20 @@ static void on_register_request(sa_reg **rp, const char *impi, const net_meta *m
     }
     if (ev->gm && !(m->flags & NET_F_ESP) && reg_alloc(rp, impi)) {
         uint32_t seq = 0;
-        imsec_str meth;
         (*rp)->ue_clear_register_frame = m->frame;
-        if (sip_cseq_parse(sip_msg_value(msg, SIP_HDR_CSEQ), &seq, &meth) == IMSEC_OK)
+        if (sip_view_cseq(v, &seq, NULL))
             (*rp)->ue_clear_register_cseq = seq;
     }
 }
 
 static void on_challenge(sa_ctx *c, sa_reg **rp, const char *impi, const net_meta *m,
-                         const sip_msg *msg, sa_event *ev)
+                         const sip_view *v, sa_event *ev)
 {
-    const sip_hdr *wh = sip_msg_hdr(msg, SIP_HDR_WWW_AUTHENTICATE);
-    if (!wh)
-        wh = sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHENTICATE);
+    const sip_digest *pd = sip_view_challenge(v, NULL);
+    bool have_digest = pd && pd->has_nonce;
     sip_digest d;
-    bool have_digest = wh && sip_digest_parse(wh->value, &d) == IMSEC_OK && d.has_nonce;
+    if (have_digest)
+        d = *pd;
     sip_aka_nonce an;
     bool have_nonce = have_digest && sip_aka_nonce_parse(d.nonce, &an) == IMSEC_OK;
     if (have_digest) {
@@ -625,9 +601,9 @@ static void on_challenge(sa_ctx *c, sa_reg **rp, const char *impi, const net_met
             remember_ckik(c, d.nonce, d.ck, d.ik);
     }
     if (have_nonce && ev->aka)
-        check_rand(c, &an, impi, msg, m->frame, ev);
+        check_rand(c, &an, impi, sip_view_msg(v), m->frame, ev);
     sa_mechs server;
-    ev->server = parse_mechs(msg, SIP_HDR_SECURITY_SERVER, &server, m->frame);
+    ev->server = parse_mechs(v, SIP_VIEW_SEC_SERVER, &server, m->frame);
     if (!ev->gm || !(have_nonce || ev->server) || !reg_alloc(rp, impi))
         return;
     sa_reg *r = *rp;
@@ -696,22 +672,23 @@ static void attach_set(sa_ctx *c, const net_meta *m, sa_event *ev)
     }
 }
 
-void sa_on_message(sa_ctx *c, const net_meta *m, const sip_msg *msg, sa_event *ev)
+void sa_on_message(sa_ctx *c, const net_meta *m, const sip_view *v, sa_event *ev)
 {
     memset(ev, 0, sizeof *ev);
-    unsigned vias = via_count(msg);
+    uint32_t vias = sip_view_via_count(v);
     ev->via_count_known = vias > 0;
     ev->gm = vias == 1;
     attach_set(c, m, ev);
 }
 
 void sa_on_register(sa_ctx *c, sa_reg **rp, const char *impi, const net_meta *m,
-                    const sip_msg *msg, const sip_digest *auth, sa_event *ev)
+                    const sip_view *v, const sip_digest *auth, sa_event *ev)
 {
+    const sip_msg *msg = sip_view_msg(v);
     if (msg->is_request)
-        on_register_request(rp, impi, m, msg, auth, ev);
+        on_register_request(rp, impi, m, v, auth, ev);
     else if (msg->status == 401 || msg->status == 407)
-        on_challenge(c, rp, impi, m, msg, ev);
+        on_challenge(c, rp, impi, m, v, ev);
     if (*rp && msg->is_request && ev->auts) {
         sa_reg *r = *rp;
         if (r->nfail == 16) {

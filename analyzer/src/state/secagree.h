@@ -30,6 +30,7 @@
 #include "net/net.h"
 #include "sip/sip_hdr.h"
 #include "sip/sip_msg.h"
+#include "sip/sip_view.h"
 
 struct esp_sa;
 #include "rules/keys.h"
@@ -138,9 +139,9 @@ void sa_reg_free(sa_ctx *c, sa_reg *r);
  * NULL; it is allocated on demand). auth: the request's parsed
  * Authorization, or NULL. */
 void sa_on_register(sa_ctx *c, sa_reg **rp, const char *impi, const net_meta *m,
-                    const sip_msg *msg, const sip_digest *auth, sa_event *ev);
+                    const sip_view *v, const sip_digest *auth, sa_event *ev);
 /* Attach the SA context of any other SIP message (clear or protected). */
-void sa_on_message(sa_ctx *c, const net_meta *m, const sip_msg *msg, sa_event *ev);
+void sa_on_message(sa_ctx *c, const net_meta *m, const sip_view *v, sa_event *ev);
 /* A 200 OK to REGISTER on the UE side: the SIP-level lifetime of the newest
  * set becomes expires + 30 s (ims-security-reference.md §2.4 step 7);
  * expires 0 ends every set of the registration. */

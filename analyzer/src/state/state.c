@@ -374,40 +374,20 @@ static void set_cstr(char **dst, const char *v)
 
 /* ---- registrations ---- */
 
-static uint32_t register_expires(const sip_msg *msg, bool *found)
+/* The URI of a list's first element, copied for state to keep. */
+static bool first_uri(const sip_view *v, sip_view_list l, char *out, size_t cap)
 {
-    uint32_t v = 0;
-    *found = false;
-    const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
-    if (h) {
-        imsec_str rest = h->value, item, pv;
-        sip_naddr na;
-        if (imsec_str_list_next(&rest, &item) && sip_naddr_parse(item, &na) == IMSEC_OK &&
-            sip_param_get(na.params, "expires", &pv) && imsec_str_to_u32(pv, &v)) {
-            *found = true;
-            return v;
-        }
-    }
-    if (imsec_str_to_u32(imsec_str_trim(sip_msg_value(msg, SIP_HDR_EXPIRES)), &v))
-        *found = true;
-    return v;
-}
-
-static bool first_uri_host(imsec_str value, char *out, size_t cap)
-{
-    imsec_str rest = value, item;
-    sip_naddr na;
-    if (!imsec_str_list_next(&rest, &item) || sip_naddr_parse(item, &na) != IMSEC_OK)
+    const sip_naddr *na = sip_view_list_first(v, l);
+    if (!na)
         return false;
-    imsec_str_copy(na.uri_str, out, cap);
+    imsec_str_copy(na->uri_str, out, cap);
     return true;
 }
 
 static void on_register_request(st_state *s, st_msg *ev, call_entry *c)
 {
-    const sip_msg *msg = ev->msg;
     /* The IMPI is the username of Authorization, not Proxy-Authorization. */
-    const sip_digest *d = &ev->auth;
+    const sip_digest *d = ev->auth;
     bool have_auth = ev->has_auth && !ev->auth_is_proxy && d->has_username && d->username.len;
 
     char impi[IDENT_MAX];
@@ -437,15 +417,14 @@ static void on_register_request(st_state *s, st_msg *ev, call_entry *c)
     r->end = ev->m->ts;
     if (ev->sa.gm)
         r->ue_tuple = ev->m->t;
-    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, ev->has_auth && !ev->auth_is_proxy ? d : NULL,
-                   &ev->sa);
+    sa_on_register(s->sa, &r->sec, r->impi, ev->m, ev->v,
+                   ev->has_auth && !ev->auth_is_proxy ? d : NULL, &ev->sa);
     if (ev->to_id[0]) {
         reg_add_impu(r, ev->to_id);
         index_impu(s, ev->to_id, r->impi);
     }
-    const sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
     char buf[IDENT_MAX];
-    if (ct && first_uri_host(ct->value, buf, sizeof buf))
+    if (first_uri(ev->v, SIP_VIEW_L_CONTACT, buf, sizeof buf))
         set_cstr(&r->contact, buf);
     if (have_auth && d->has_response && d->response.len && r->challenged)
         r->responded = true;
@@ -468,7 +447,7 @@ static void on_register_response(st_state *s, st_msg *ev, call_entry *c)
     ev->reg = r;
     r->last_frame = ev->m->frame;
     r->end = ev->m->ts;
-    sa_on_register(s->sa, &r->sec, r->impi, ev->m, msg, NULL, &ev->sa);
+    sa_on_register(s->sa, &r->sec, r->impi, ev->m, ev->v, NULL, &ev->sa);
     uint16_t code = msg->status;
     if (code == 401 || code == 407) {
         r->challenged = true;
@@ -476,8 +455,8 @@ static void on_register_response(st_state *s, st_msg *ev, call_entry *c)
         if (r->st != REG_ST_REGISTERED)
             r->st = REG_ST_CHALLENGED;
     } else if (code >= 200 && code < 300) {
-        bool found;
-        uint32_t exp = register_expires(msg, &found);
+        uint32_t exp;
+        bool found = sip_view_expires(ev->v, &exp);
         r->expires = exp;
         if (found && exp == 0) {
             r->st = REG_ST_DEREGISTERED;
@@ -492,19 +471,16 @@ static void on_register_response(st_state *s, st_msg *ev, call_entry *c)
         if (ev->sa.gm)
             sa_on_registered(s->sa, r->sec, ev->m, found ? exp : 600);
         /* The implicit registration set (RFC 7315 §4.1; TS 24.229 §5.4.1.2.2). */
-        for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_P_ASSOCIATED_URI); h;
-             h = sip_msg_hdr_next(msg, h)) {
-            imsec_str rest = h->value, item;
-            while (imsec_str_list_next(&rest, &item)) {
-                char id[IDENT_MAX];
-                if (ident_from_value(item, id) && reg_add_impu(r, id))
-                    index_impu(s, id, r->impi);
-            }
+        sip_view_naddrs pau = sip_view_list_get(ev->v, SIP_VIEW_L_PAU);
+        for (uint16_t i = 0; i < pau.n; i++) {
+            char id[IDENT_MAX];
+            if (ident_from_uri(&pau.a[i].uri, id) && reg_add_impu(r, id))
+                index_impu(s, id, r->impi);
         }
         char buf[IDENT_MAX];
-        if (first_uri_host(sip_msg_value(msg, SIP_HDR_SERVICE_ROUTE), buf, sizeof buf))
+        if (first_uri(ev->v, SIP_VIEW_L_SERVICE_ROUTE, buf, sizeof buf))
             set_cstr(&r->scscf, buf);
-        if (first_uri_host(sip_msg_value(msg, SIP_HDR_PATH), buf, sizeof buf))
+        if (first_uri(ev->v, SIP_VIEW_L_PATH, buf, sizeof buf))
             set_cstr(&r->pcscf, buf);
     } else if (code >= 300) {
         if (r->st != REG_ST_REGISTERED)
@@ -514,22 +490,16 @@ static void on_register_response(st_state *s, st_msg *ev, call_entry *c)
 
 /* ---- dialogs and sessions ---- */
 
-static void media_of(const sip_msg *msg, char *out, size_t cap)
+static void media_of(const sip_view *v, char *out, size_t cap)
 {
-    sdp_desc sd;
-    if (!msg->body.len)
+    const sdp_desc *sd = sip_view_sdp(v);
+    if (!sd || sd->nmedia == 0)
         return;
-    sip_ctype ct;
-    if (sip_ctype_parse(sip_msg_value(msg, SIP_HDR_CONTENT_TYPE), &ct) != IMSEC_OK ||
-        !sip_ctype_is(&ct, "application", "sdp"))
-        return;
-    if (sdp_parse(msg->body.p, msg->body.len, &sd) != IMSEC_OK || sd.nmedia == 0)
-        return;
-    const sdp_conn *cn = sdp_media_conn(&sd, &sd.media[0]);
+    const sdp_conn *cn = sdp_media_conn(sd, &sd->media[0]);
     char addr[IMSEC_ADDRSTRLEN] = "";
     if (cn && cn->present)
         imsec_str_copy(cn->addr, addr, sizeof addr);
-    int n = snprintf(out, cap, "%s:%u", addr, (unsigned)sd.media[0].port);
+    int n = snprintf(out, cap, "%s:%u", addr, (unsigned)sd->media[0].port);
     if (n < 0 || (size_t)n >= cap)
         out[cap - 1] = '\0';
 }
@@ -601,15 +571,15 @@ static void on_dialog_request(st_state *s, st_msg *ev, call_entry *c, bool creat
             char id[IDENT_MAX], key[IDENT_MAX];
             /* The network-asserted identity wins over what the UE claimed
              * (RFC 3325 §9.1); fall back to From. */
-            if (!ident_from_value(sip_msg_value(msg, SIP_HDR_P_ASSERTED_IDENTITY), id))
+            if (!ident_from_naddr(sip_view_list_first(ev->v, SIP_VIEW_L_PAI), id))
                 imsec_str_copy(imsec_str_make(ev->from_id, strlen(ev->from_id)), id, sizeof id);
             terminal_key(s, id, key);
             set_cstr(&c->orig_term, key);
-            if (!ident_from_value(sip_msg_value(msg, SIP_HDR_P_CALLED_PARTY_ID), id))
+            if (!ident_from_naddr(sip_view_list_first(ev->v, SIP_VIEW_L_CALLED_PARTY), id))
                 imsec_str_copy(imsec_str_make(ev->to_id, strlen(ev->to_id)), id, sizeof id);
             terminal_key(s, id, key);
             set_cstr(&c->term_term, key);
-            media_of(msg, c->caller_media, sizeof c->caller_media);
+            media_of(ev->v, c->caller_media, sizeof c->caller_media);
         }
     } else if (created_call) {
         c->method = me;
@@ -641,7 +611,7 @@ static void on_dialog_response(st_state *s, st_msg *ev, call_entry *c)
                 c->st = CALL_ST_CONFIRMED;
                 c->final_status = code;
                 if (c->method == SIP_M_INVITE) {
-                    media_of(msg, c->callee_media, sizeof c->callee_media);
+                    media_of(ev->v, c->callee_media, sizeof c->callee_media);
                     start_session(s, ev, c);
                 }
             }
@@ -652,41 +622,36 @@ static void on_dialog_response(st_state *s, st_msg *ev, call_entry *c)
     }
 }
 
-bool st_on_sip(st_state *s, const net_meta *m, const sip_msg *msg, st_msg *ev)
+bool st_on_sip(st_state *s, const net_meta *m, const sip_view *v, st_msg *ev)
 {
+    const sip_msg *msg = sip_view_msg(v);
     memset(ev, 0, sizeof *ev);
     ev->m = m;
     ev->msg = msg;
+    ev->v = v;
     ev->call_id = imsec_str_trim(sip_msg_value(msg, SIP_HDR_CALL_ID));
-    imsec_str cseq_method;
-    if (!ev->call_id.len ||
-        sip_cseq_parse(sip_msg_value(msg, SIP_HDR_CSEQ), &ev->cseq, &cseq_method) != IMSEC_OK)
+    if (!ev->call_id.len || !sip_view_cseq(v, &ev->cseq, &ev->cseq_method))
         return false;
-    ev->cseq_method = sip_method_lookup(cseq_method);
-    sip_naddr na;
-    if (sip_naddr_parse(sip_msg_value(msg, SIP_HDR_FROM), &na) == IMSEC_OK) {
-        ev->from_tag = sip_naddr_tag(&na);
-        ident_from_uri(&na.uri, ev->from_id);
+    const sip_naddr *na = sip_view_from(v);
+    if (na) {
+        ev->from_tag = sip_naddr_tag(na);
+        ident_from_uri(&na->uri, ev->from_id);
     }
-    if (sip_naddr_parse(sip_msg_value(msg, SIP_HDR_TO), &na) == IMSEC_OK) {
-        ev->to_tag = sip_naddr_tag(&na);
-        ident_from_uri(&na.uri, ev->to_id);
+    if ((na = sip_view_to(v))) {
+        ev->to_tag = sip_naddr_tag(na);
+        ident_from_uri(&na->uri, ev->to_id);
     }
     if (msg->is_request) {
-        /* Credentials are parsed once here; secagree and the detectors read them. */
-        const sip_hdr *ah = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
-        ev->auth_is_proxy = !ah;
-        if (!ah)
-            ah = sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHORIZATION);
-        if (ah && sip_digest_parse(ah->value, &ev->auth) == IMSEC_OK) {
+        ev->auth = sip_view_credentials(v, &ev->auth_is_proxy);
+        if (ev->auth) {
             ev->has_auth = true;
-            if (ev->auth.has_username)
-                ev->auth_username = ev->auth.username;
+            if (ev->auth->has_username)
+                ev->auth_username = ev->auth->username;
         }
     }
     if (m->ts.sec > s->last_tick)
         st_tick(s, m->ts);
-    sa_on_message(s->sa, m, msg, &ev->sa);
+    sa_on_message(s->sa, m, v, &ev->sa);
 
     bool created;
     call_entry *c = call_get(s, ev->call_id, m, &created);
@@ -714,7 +679,7 @@ bool st_on_sip(st_state *s, const net_meta *m, const sip_msg *msg, st_msg *ev)
     } else {
         on_dialog_response(s, ev, c);
     }
-    xf_on_sip(s->xf, s, m, msg, c, ev->reg, ev->session_started, ev->session_ended, ev->from_id,
+    xf_on_sip(s->xf, s, m, v, c, ev->reg, ev->session_started, ev->session_ended, ev->from_id,
               ev->to_id, ev->to_tag, &ev->xf);
     return true;
 }

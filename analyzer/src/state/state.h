@@ -15,6 +15,7 @@
 #include "net/net.h"
 #include "sip/sip_hdr.h"
 #include "sip/sip_msg.h"
+#include "sip/sip_view.h"
 #include "state/call.h"
 #include "state/ident.h"
 #include "state/reg.h"
@@ -35,7 +36,8 @@ typedef struct st_state st_state;
 /* One SIP message, as the detectors see it after the state was updated. */
 typedef struct {
     const net_meta *m;
-    const sip_msg *msg;
+    const sip_msg *msg;           /* == sip_view_msg(v) */
+    const sip_view *v;            /* the parsed view: read fields here, never re-parse */
     imsec_str call_id;
     uint32_t cseq;
     sip_method cseq_method;       /* the method a response answers */
@@ -49,12 +51,14 @@ typedef struct {
     term_entry *orig_term, *term_term; /* terminals of a session that started or ended */
     imsec_str auth_username;      /* requests: Authorization / Proxy-Authorization username */
     bool auth_is_proxy;           /* ...taken from Proxy-Authorization */
-    bool has_auth;                /* requests: auth holds the parsed credentials */
-    sip_digest auth;
+    bool has_auth;                /* requests: auth points at the parsed credentials */
+    const sip_digest *auth;       /* the view's credentials (valid when has_auth) */
     sa_event sa;                  /* security agreement view of this message */
     bool reg_ok;                  /* a 2xx to REGISTER that (re)registered */
     bool reg_first_ok;            /* ...the first one of this registration */
     xf_event xf;                  /* transfers, identities, registration timeline (xfer.h) */
+    int dir;                      /* bnd_dir of this hop, set by the engine after the boundary
+                                   * observed the message (detectors read it, never recompute) */
 } st_msg;
 
 st_state *st_new(const st_limits *lim, const uint8_t hkey[16], imsec_stats *stats,
@@ -62,7 +66,7 @@ st_state *st_new(const st_limits *lim, const uint8_t hkey[16], imsec_stats *stat
 void st_free(st_state *s);
 /* Apply a message. Returns false if it lacks what state needs (no Call-ID,
  * no CSeq): counted as malformed by the caller. */
-bool st_on_sip(st_state *s, const net_meta *m, const sip_msg *msg, st_msg *ev);
+bool st_on_sip(st_state *s, const net_meta *m, const sip_view *v, st_msg *ev);
 /* Expire idle entries up to packet time now. */
 void st_tick(st_state *s, imsec_ts now);
 /* Emit every remaining record, ordered by first frame. */

@@ -50,10 +50,13 @@ static void hostport(const sip_uri *u, char out[IDENT_MAX])
         out[0] = '\0';
 }
 
-static bool first_naddr(imsec_str value, sip_naddr *na)
+/* The first element of a name-addr list, from the message view. */
+static bool first_naddr(const sip_view *v, sip_view_list l, sip_naddr *na)
 {
-    imsec_str rest = value, item;
-    return imsec_str_list_next(&rest, &item) && sip_naddr_parse(item, na) == IMSEC_OK;
+    const sip_naddr *f = sip_view_list_first(v, l);
+    if (f)
+        *na = *f;
+    return f != NULL;
 }
 
 static bool anonymous_id(const char *id)
@@ -323,21 +326,18 @@ static xf_reg *owner_by_contact(xf_ctx *x, const char *hp, imsec_ts now)
 
 /* ---- registrations ---- */
 
-static void on_register_req(xf_ctx *x, const sip_msg *msg, const reg_entry *reg)
+static void on_register_req(xf_ctx *x, const sip_view *v, const reg_entry *reg)
 {
     xf_reg *r = xreg_get(x, reg->impi, true);
     if (!r)
         return;
     sip_naddr na;
     r->pend_route[0] = '\0';
-    if (first_naddr(sip_msg_value(msg, SIP_HDR_ROUTE), &na))
+    if (first_naddr(v, SIP_VIEW_L_ROUTE, &na))
         hostport(&na.uri, r->pend_route);
-    else {
-        sip_uri u;
-        if (sip_uri_parse(msg->ruri, &u) == IMSEC_OK)
-            hostport(&u, r->pend_route);
-    }
-    if (first_naddr(sip_msg_value(msg, SIP_HDR_CONTACT), &na) && !na.star) {
+    else if (sip_view_ruri(v))
+        hostport(sip_view_ruri(v), r->pend_route);
+    if (first_naddr(v, SIP_VIEW_L_CONTACT, &na) && !na.star) {
         char hp[IDENT_MAX];
         hostport(&na.uri, hp);
         if (hp[0]) {
@@ -354,7 +354,7 @@ static void on_register_req(xf_ctx *x, const sip_msg *msg, const reg_entry *reg)
     }
 }
 
-static void on_register_ok(xf_ctx *x, const net_meta *m, const sip_msg *msg,
+static void on_register_ok(xf_ctx *x, const net_meta *m, const sip_view *v,
                            const reg_entry *reg, const char *to_id, xf_event *out)
 {
     xf_reg *r = xreg_get(x, reg->impi, true);
@@ -379,7 +379,7 @@ static void on_register_ok(xf_ctx *x, const net_meta *m, const sip_msg *msg,
         return;
     char answering[IDENT_MAX] = "";
     sip_naddr na;
-    if (first_naddr(sip_msg_value(msg, SIP_HDR_SERVICE_ROUTE), &na))
+    if (first_naddr(v, SIP_VIEW_L_SERVICE_ROUTE, &na))
         hostport(&na.uri, answering);
     /* The same 2xx on a second hop (S-CSCF -> P-CSCF -> UE) is not a new event. */
     if (r->registered && r->nev && r->ev[r->nev - 1].ts.sec == m->ts.sec &&
@@ -398,14 +398,11 @@ static void on_register_ok(xf_ctx *x, const net_meta *m, const sip_msg *msg,
     r->nset = 0;
     set_add(r, to_id);
     /* The implicit registration set (RFC 7315 §4.1; TS 24.229 §5.4.1.2.2). */
-    for (const sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_P_ASSOCIATED_URI); h;
-         h = sip_msg_hdr_next(msg, h)) {
-        imsec_str rest = h->value, item;
-        while (imsec_str_list_next(&rest, &item)) {
-            char id[IDENT_MAX];
-            if (ident_from_value(item, id))
-                set_add(r, id);
-        }
+    sip_view_naddrs pau = sip_view_list_get(v, SIP_VIEW_L_PAU);
+    for (uint16_t i = 0; i < pau.n; i++) {
+        char id[IDENT_MAX];
+        if (ident_from_naddr(&pau.a[i], id))
+            set_add(r, id);
     }
     r->registered = true;
     r->ok_ts = m->ts;
@@ -416,9 +413,10 @@ static void on_register_ok(xf_ctx *x, const net_meta *m, const sip_msg *msg,
 
 /* Network-initiated de-registration via the reg event package (RFC 3680
  * §5.2; TS 24.229 §5.4.1.5): every <registration> terminated. */
-static void on_reg_notify(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
+static void on_reg_notify(xf_ctx *x, st_state *s, const net_meta *m, const sip_view *v,
                           const char *to_id)
 {
+    const sip_msg *msg = sip_view_msg(v);
     reg_entry *re = to_id[0] ? st_reg_by_impu(s, to_id) : NULL;
     if (!re)
         return;
@@ -489,18 +487,17 @@ static uint32_t token_len(imsec_str user)
     return letters >= 2 && digits >= 2 && user.len >= 8 ? user.len : 0;
 }
 
-static void on_refer(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
+static void on_refer(xf_ctx *x, st_state *s, const net_meta *m, const sip_view *v,
                      const call_entry *c, const char *from_id, const char *to_id,
                      xf_event *out)
 {
     uint32_t cseq = 0;
-    imsec_str cm;
-    if (sip_cseq_parse(sip_msg_value(msg, SIP_HDR_CSEQ), &cseq, &cm) != IMSEC_OK)
+    if (!sip_view_cseq(v, &cseq, NULL))
         return;
     if (ring_find(x, c->call_id, cseq))
         return; /* retransmission, or the same REFER on another hop */
     sip_naddr rt;
-    if (!first_naddr(sip_msg_value(msg, SIP_HDR_REFER_TO), &rt))
+    if (!first_naddr(v, SIP_VIEW_L_REFER_TO, &rt))
         return;
     xf_xfer *t = &x->ring[x->ring_next];
     x->ring_next = (x->ring_next + 1) % XF_RING_N;
@@ -510,10 +507,10 @@ static void on_refer(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *m
     t->refer_cseq = cseq;
     t->refer_frame = m->frame;
     t->refer_ts = m->ts;
-    ident_from_value(sip_msg_value(msg, SIP_HDR_P_ASSERTED_IDENTITY), t->referrer_pai);
+    ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_PAI), t->referrer_pai);
     cpy(t->referrer_from, sizeof t->referrer_from, from_id);
     cpy(t->referrer, sizeof t->referrer, t->referrer_pai[0] ? t->referrer_pai : from_id);
-    ident_from_value(sip_msg_value(msg, SIP_HDR_REFERRED_BY), t->referred_by);
+    ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_REFERRED_BY), t->referred_by);
     cpy(t->referee, sizeof t->referee, to_id);
     ident_from_uri(&rt.uri, t->target);
     /* Attended transfer: Refer-To <...?Replaces=callid%3Bto-tag%3D..> (RFC 3891 §7). */
@@ -570,12 +567,11 @@ static void on_refer(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *m
     }
 }
 
-static void on_refer_response(xf_ctx *x, const sip_msg *msg, const call_entry *c)
+static void on_refer_response(xf_ctx *x, const sip_view *v, const call_entry *c)
 {
+    const sip_msg *msg = sip_view_msg(v);
     uint32_t cseq = 0;
-    imsec_str cm;
-    if (msg->status < 200 ||
-        sip_cseq_parse(sip_msg_value(msg, SIP_HDR_CSEQ), &cseq, &cm) != IMSEC_OK)
+    if (msg->status < 200 || !sip_view_cseq(v, &cseq, NULL))
         return;
     xf_xfer *t = ring_find(x, c->call_id, cseq);
     if (t && !t->accept_status)
@@ -584,9 +580,10 @@ static void on_refer_response(xf_ctx *x, const sip_msg *msg, const call_entry *c
 
 /* NOTIFY of the implicit refer subscription: message/sipfrag "SIP/2.0 NNN"
  * (RFC 3515 §2.4.5). */
-static void on_refer_notify(xf_ctx *x, const net_meta *m, const sip_msg *msg,
+static void on_refer_notify(xf_ctx *x, const net_meta *m, const sip_view *v,
                             const call_entry *c)
 {
+    const sip_msg *msg = sip_view_msg(v);
     imsec_str b = imsec_str_trim(msg->body);
     if (!imsec_str_starts_with_ci(b, "SIP/2.0 ") || b.len < 11)
         return;
@@ -617,20 +614,19 @@ static void on_refer_notify(xf_ctx *x, const net_meta *m, const sip_msg *msg,
 
 /* The INVITE a transfer produced (RFC 3515 §2.4.2, RFC 3892 §3, RFC 3891,
  * RFC 4538 §4). */
-static void link_invite(xf_ctx *x, const net_meta *m, const sip_msg *msg, const call_entry *c,
+static void link_invite(xf_ctx *x, const net_meta *m, const sip_view *v, const call_entry *c,
                         const char *from_id, const char *to_id, xf_event *out)
 {
     char rep[IDENT_MAX] = "", td[IDENT_MAX] = "", rb[IDENT_MAX] = "", ruri_id[IDENT_MAX] = "";
-    sip_replaces rp;
-    if (sip_replaces_parse(sip_msg_value(msg, SIP_HDR_REPLACES), &rp) == IMSEC_OK)
-        imsec_str_copy(rp.call_id, rep, sizeof rep);
-    if (sip_replaces_parse(sip_msg_value(msg, SIP_HDR_TARGET_DIALOG), &rp) == IMSEC_OK)
-        imsec_str_copy(rp.call_id, td, sizeof td);
-    ident_from_value(sip_msg_value(msg, SIP_HDR_REFERRED_BY), rb);
-    sip_uri ru;
-    bool have_ru = sip_uri_parse(msg->ruri, &ru) == IMSEC_OK;
-    if (have_ru)
-        ident_from_uri(&ru, ruri_id);
+    const sip_replaces *rp;
+    if ((rp = sip_view_replaces(v)))
+        imsec_str_copy(rp->call_id, rep, sizeof rep);
+    if ((rp = sip_view_target_dialog(v)))
+        imsec_str_copy(rp->call_id, td, sizeof td);
+    ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_REFERRED_BY), rb);
+    const sip_uri *ru = sip_view_ruri(v);
+    if (ru)
+        ident_from_uri(ru, ruri_id);
     xf_xfer *best = NULL;
     const char *how = NULL;
     for (uint32_t k = 0; k < XF_RING_N; k++) {
@@ -661,8 +657,8 @@ static void link_invite(xf_ctx *x, const net_meta *m, const sip_msg *msg, const 
     ss->x = *best;
     ss->linked_by = how;
     cpy(ss->invite_referred_by, sizeof ss->invite_referred_by, rb);
-    if (have_ru)
-        xf_number_of_uri(&ru, ss->ruri_number);
+    if (ru)
+        xf_number_of_uri(ru, ss->ruri_number);
     ss->invite_frame = m->frame;
     ss->start = m->ts;
     out->sess = ss;
@@ -671,18 +667,18 @@ static void link_invite(xf_ctx *x, const net_meta *m, const sip_msg *msg, const 
 
 /* ---- identities (SESS-UNREGISTERED-IDENTITY) ---- */
 
-static void check_orig(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
+static void check_orig(xf_ctx *x, st_state *s, const net_meta *m, const sip_view *v,
                        const char *from_id, xf_event *out)
 {
     char ids[3][IDENT_MAX];
-    ident_from_value(sip_msg_value(msg, SIP_HDR_P_PREFERRED_IDENTITY), ids[0]);
-    ident_from_value(sip_msg_value(msg, SIP_HDR_P_ASSERTED_IDENTITY), ids[1]);
+    ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_PPI), ids[0]);
+    ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_PAI), ids[1]);
     cpy(ids[2], IDENT_MAX, from_id);
     /* Whose terminal sent it: its registered contact, else a claimed identity
      * that is registered. */
     xf_reg *owner = NULL;
     sip_naddr na;
-    if (first_naddr(sip_msg_value(msg, SIP_HDR_CONTACT), &na)) {
+    if (first_naddr(v, SIP_VIEW_L_CONTACT, &na)) {
         char hp[IDENT_MAX];
         hostport(&na.uri, hp);
         owner = owner_by_contact(x, hp, m->ts);
@@ -707,20 +703,19 @@ static void check_orig(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg 
     }
 }
 
-static void check_term(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
+static void check_term(xf_ctx *x, st_state *s, const net_meta *m, const sip_view *v,
                        const char *to_id, xf_event *out)
 {
     char id[IDENT_MAX];
-    if (!ident_from_value(sip_msg_value(msg, SIP_HDR_P_CALLED_PARTY_ID), id))
+    if (!ident_from_naddr(sip_view_list_first(v, SIP_VIEW_L_CALLED_PARTY), id))
         cpy(id, sizeof id, to_id);
     if (!id[0] || anonymous_id(id))
         return;
     xf_reg *owner = owner_of(x, s, id, m->ts);
     if (!owner || !owner->registered) {
-        sip_uri u;
         char hp[IDENT_MAX];
-        if (sip_uri_parse(msg->ruri, &u) == IMSEC_OK) {
-            hostport(&u, hp);
+        if (sip_view_ruri(v)) {
+            hostport(sip_view_ruri(v), hp);
             xf_reg *o2 = owner_by_contact(x, hp, m->ts);
             if (o2)
                 owner = o2;
@@ -771,31 +766,32 @@ static void sess_update(xf_ctx *x, const net_meta *m, bool started, bool ended, 
     }
 }
 
-void xf_on_sip(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
+void xf_on_sip(xf_ctx *x, st_state *s, const net_meta *m, const sip_view *v,
                const call_entry *c, const reg_entry *reg, bool session_started,
                bool session_ended, const char *from_id, const char *to_id, imsec_str to_tag,
                xf_event *out)
 {
     if (!x || !c)
         return;
+    const sip_msg *msg = sip_view_msg(v);
     bool first = c->first_frame == m->frame;
     if (msg->is_request) {
         switch (msg->method) {
         case SIP_M_REFER:
-            on_refer(x, s, m, msg, c, from_id, to_id, out);
+            on_refer(x, s, m, v, c, from_id, to_id, out);
             break;
         case SIP_M_NOTIFY: {
             imsec_str ev = imsec_str_trim(sip_msg_value(msg, SIP_HDR_EVENT));
             if (imsec_str_starts_with_ci(ev, "refer"))
-                on_refer_notify(x, m, msg, c);
+                on_refer_notify(x, m, v, c);
             else if (imsec_str_starts_with_ci(ev, "reg") &&
                      (ev.len == 3 || ev.p[3] == ';' || ev.p[3] == ' '))
-                on_reg_notify(x, s, m, msg, to_id);
+                on_reg_notify(x, s, m, v, to_id);
             break;
         }
         case SIP_M_REGISTER:
             if (reg)
-                on_register_req(x, msg, reg);
+                on_register_req(x, v, reg);
             break;
         default:
             break;
@@ -803,20 +799,18 @@ void xf_on_sip(xf_ctx *x, st_state *s, const net_meta *m, const sip_msg *msg,
         if (first && to_tag.len == 0 && msg->method != SIP_M_REGISTER &&
             msg->method != SIP_M_ACK && msg->method != SIP_M_CANCEL &&
             msg->method != SIP_M_NOTIFY) {
-            check_orig(x, s, m, msg, from_id, out);
-            check_term(x, s, m, msg, to_id, out);
+            check_orig(x, s, m, v, from_id, out);
+            check_term(x, s, m, v, to_id, out);
         }
         if (first && to_tag.len == 0 && msg->method == SIP_M_INVITE)
-            link_invite(x, m, msg, c, from_id, to_id, out);
+            link_invite(x, m, v, c, from_id, to_id, out);
     } else if (c->kind == CALL_REG || reg) {
         if (reg && msg->status >= 200 && msg->status < 300)
-            on_register_ok(x, m, msg, reg, to_id, out);
+            on_register_ok(x, m, v, reg, to_id, out);
     } else {
-        imsec_str cm;
-        uint32_t cs;
-        if (sip_cseq_parse(sip_msg_value(msg, SIP_HDR_CSEQ), &cs, &cm) == IMSEC_OK &&
-            imsec_str_eq_cstr(cm, "REFER"))
-            on_refer_response(x, msg, c);
+        sip_method cm;
+        if (sip_view_cseq(v, NULL, &cm) && cm == SIP_M_REFER)
+            on_refer_response(x, v, c);
     }
     if (!out->sess) {
         xf_sess *ss = GET(&x->sess, c->call_id, xf_sess, call_id, false);

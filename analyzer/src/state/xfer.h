@@ -29,6 +29,7 @@
 #include "imsec/imsec.h"
 #include "net/net.h"
 #include "sip/sip_msg.h"
+#include "sip/sip_view.h"
 #include "state/ident.h"
 #include "state/tbl.h"
 #include "state/term.h"
@@ -162,7 +163,7 @@ struct reg_entry;
 xf_ctx *xf_new(uint32_t cap, const uint8_t hkey[16]);
 void xf_free(xf_ctx *x);
 /* After state.c processed the message (ev->reg, ev->call, session flags set). */
-void xf_on_sip(xf_ctx *x, struct st_state *s, const net_meta *m, const sip_msg *msg,
+void xf_on_sip(xf_ctx *x, struct st_state *s, const net_meta *m, const sip_view *v,
                const struct call_entry *c, const struct reg_entry *reg, bool session_started,
                bool session_ended, const char *from_id, const char *to_id, imsec_str to_tag,
                xf_event *out);
