@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const state_names[] = {"trying", "early", "confirmed", "terminated", "failed"};
+static const char *const state_names[] = {"trying", "early", "confirmed", "terminated", "failed",
+                                           "challenged"};
 
 const char *call_state_str(call_state s)
 {

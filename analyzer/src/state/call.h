@@ -22,6 +22,8 @@ typedef enum {
     CALL_ST_CONFIRMED,  /* 2xx to INVITE (or SUBSCRIBE/REFER) */
     CALL_ST_TERMINATED, /* BYE, or 2xx to CANCEL/final failure after confirm */
     CALL_ST_FAILED,     /* final non-2xx to the creating request */
+    CALL_ST_CHALLENGED, /* 401/407 to the creating request: the UA may retry with
+                         * credentials on the same Call-ID (RFC 3261 §22.2) */
 } call_state;
 
 const char *call_state_str(call_state s);

@@ -552,19 +552,41 @@ static void start_session(st_state *s, st_msg *ev, call_entry *c)
     }
 }
 
+/* Another attempt of the dialog-creating request on a Call-ID that already
+ * had one: the request re-sent with credentials after 401/407 (RFC 3261
+ * §22.2: same Call-ID, higher CSeq), or a new call reusing the Call-ID of
+ * a finished one (seen from real UAs). Retransmissions keep their CSeq. */
+static bool dialog_retry(const call_entry *c, const st_msg *ev, sip_method me)
+{
+    return c->kind == CALL_DIALOG && c->method == me && ev->cseq > c->create_cseq &&
+           (c->st == CALL_ST_CHALLENGED || c->st == CALL_ST_FAILED ||
+            c->st == CALL_ST_TERMINATED);
+}
+
 static void on_dialog_request(st_state *s, st_msg *ev, call_entry *c, bool created_call)
 {
     const sip_msg *msg = ev->msg;
     sip_method me = msg->method;
     bool creating = (me == SIP_M_INVITE || me == SIP_M_SUBSCRIBE || me == SIP_M_REFER) &&
                     ev->to_tag.len == 0;
-    if (creating && c->kind != CALL_DIALOG && c->kind != CALL_REG) {
+    bool retry = creating && dialog_retry(c, ev, me);
+    /* A Call-ID first used for REGISTER can carry a call too (some UAs
+     * reuse it): the INVITE makes it a dialog; c->impi keeps the link to
+     * the registration for the REGISTERs that may follow on it. */
+    bool fresh = creating && (c->kind == CALL_TXN || (c->kind == CALL_REG && me == SIP_M_INVITE));
+    if (fresh || retry) {
+        if (fresh) {
+            s->stats->dialogs++; /* dialogs are counted per Call-ID (interface.md) */
+            ev->dialog_created = true;
+        } else {
+            end_session(s, c);
+        }
         c->kind = CALL_DIALOG;
         c->method = me;
+        c->st = CALL_ST_TRYING;
+        c->final_status = 0;
         c->create_cseq = ev->cseq;
         c->invite_frame = ev->m->frame;
-        s->stats->dialogs++;
-        ev->dialog_created = true;
         set_cstr(&c->from, ev->from_id);
         set_cstr(&c->to, ev->to_id);
         if (me == SIP_M_INVITE) {
@@ -616,7 +638,7 @@ static void on_dialog_response(st_state *s, st_msg *ev, call_entry *c)
                 }
             }
         } else if (code >= 300 && (c->st == CALL_ST_TRYING || c->st == CALL_ST_EARLY)) {
-            c->st = CALL_ST_FAILED;
+            c->st = code == 401 || code == 407 ? CALL_ST_CHALLENGED : CALL_ST_FAILED;
             c->final_status = code;
         }
     }
