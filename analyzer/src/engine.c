@@ -19,6 +19,7 @@
 #include "state/state.h"
 #include "state/boundary.h"
 #include "state/media.h"
+#include "state/netctx.h"
 
 struct imsec_engine {
     const imsec_config *cfg;
@@ -29,6 +30,7 @@ struct imsec_engine {
     detect_ctx *det;
     bnd_ctx *bnd;                    /* home network boundary (site profile or inferred) */
     media_tbl *media;                /* media flows matched to SDP endpoints */
+    netctx nctx;                     /* IMS or plain SIP, from evidence or the site */
     sip_hdr hdrs[SIP_MSG_MAX_HDRS];
     sip_view view;                   /* the parsed view of the message being analysed */
     unsigned esp_depth;              /* ESP opened inside opened ESP is not reopened */
@@ -79,6 +81,7 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
         return;
     }
     bnd_observe(e->bnd, m, &e->view);
+    netctx_observe(&e->nctx, m, &e->view);
     ev.dir = (int)bnd_direction(e->bnd, m); /* once, after the boundary learnt from m */
     if (e->cb.on_message)
         report_message(e, &ev, raw);
@@ -210,6 +213,8 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
         goto fail;
     }
     detect_set_boundary(e->det, e->bnd);
+    netctx_init(&e->nctx, rules_config_site(cfg));
+    detect_set_netctx(e->det, &e->nctx);
     e->media = media_new(e->bnd);
     if (!e->media) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
@@ -248,6 +253,8 @@ void imsec_engine_finish(imsec_engine *e)
     e->stats.tcp_overlaps = net_decoder_tcp_overlaps(e->net);
     detect_on_end(e->det);
     bnd_describe(e->bnd, e->stats.home_network, sizeof e->stats.home_network);
+    netctx_describe(&e->nctx, e->stats.network, sizeof e->stats.network);
+    detect_report_idle(e->det, &e->stats);
     st_finish(e->st);
 }
 

@@ -303,7 +303,7 @@ static void test_eve_stats_golden(void **state)
     assert_string_equal(
         m.p,
         "{\"event_type\":\"stats\",\"stats\":{\"frames\":38,\"bytes\":9120,\"sip_messages\":21,"
-        "\"dialogs\":3,\"registrations\":0,\"sas\":0,"
+        "\"dialogs\":3,\"registrations\":0,\"sas\":0,\"idle_rules\":[],"
         "\"esp\":{\"packets\":18446744073709551615,\"decrypted\":0,\"integrity_failed\":0,\"unknown_spi\":0,\"null_decoded\":0},"
         "\"anomalies\":{\"truncated\":0,\"malformed_sip\":0,\"malformed_ip\":0,\"unsupported_link\":0,"
         "\"tcp_gaps\":1,\"tcp_resync\":0,\"frag_overlaps\":0,\"tcp_overlaps\":0,\"frag_timeouts\":0,\"sip_limit\":0},"

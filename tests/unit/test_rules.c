@@ -191,7 +191,7 @@ static void test_errors_exact(void **state)
         "t.json: bogus: unknown key (expected version, site, rules)\n"
         "t.json: site.ue_prefixes[2]: not an IP prefix\n"
         "t.json: site.home_domains[1]: expected a string, got an integer\n"
-        "t.json: site.colour: unknown key (expected home_domains, internal_prefixes, "
+        "t.json: site.colour: unknown key (expected network, home_domains, internal_prefixes, "
         "ue_prefixes, trusted_peers, media_anchors, protected_links)\n"
         "t.json: site.internal_prefixes: expected an array of IP prefixes, got a string\n"
         "t.json: site.media_anchors[0]: not an IP prefix\n"

@@ -233,6 +233,13 @@ typedef struct {
 
 /* ---- statistics ---------------------------------------------------------- */
 
+/* A rule that never ran because the context it needs was absent (issue 13):
+ * static strings. `enable` is a site-file fragment that supplies it. */
+typedef struct {
+    const char *rule, *reason, *enable;
+} imsec_idle_rule;
+#define IMSEC_MAX_IDLE 64
+
 typedef struct {
     uint64_t frames, bytes, sip_messages;
     uint64_t dialogs, registrations, sas;
@@ -254,6 +261,11 @@ typedef struct {
      * `inferred: home_domains ["home1.net"], cscf addresses ["10.1.0.2"]`
      * (set by imsec_engine_finish). */
     char home_network[512];
+    /* The network the rules judged: "IMS (Security-Client in frame 1)",
+     * "plain SIP (no IMS evidence: ...)" or "... (site profile)". */
+    char network[192];
+    imsec_idle_rule idle[IMSEC_MAX_IDLE];
+    uint32_t nidle, idle_more;
 } imsec_stats;
 
 /* ---- configuration (rules, site profile, keys) ------------------------- */

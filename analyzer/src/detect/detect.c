@@ -36,6 +36,7 @@ struct detect_ctx {
     size_t n_sip, n_end;
     const bnd_ctx *bnd;
     const media_tbl *media;
+    const netctx *nc;
     hide_state *hide;
 };
 
@@ -120,16 +121,74 @@ void detect_set_media(detect_ctx *dc, const media_tbl *mt) { dc->media = mt; }
 const media_tbl *detect_media(detect_ctx *dc) { return dc->media; }
 hide_state *detect_hide_state(detect_ctx *dc) { return dc->hide; }
 
+void detect_set_netctx(detect_ctx *dc, const netctx *nc) { dc->nc = nc; }
+
+/* The DETECT_NEED_* bits that hold now. */
+static uint32_t context_now(const detect_ctx *dc)
+{
+    uint32_t have = 0;
+    if (dc->nc && netctx_ims(dc->nc))
+        have |= DETECT_NEED_IMS;
+    if (bnd_known(dc->bnd))
+        have |= DETECT_NEED_BOUNDARY;
+    return have;
+}
+
+/* Whether r may run now; remembers that it did, for detect_report_idle. */
+static bool in_context(const detect_rule *cr, uint32_t have)
+{
+    detect_rule *r = (detect_rule *)(uintptr_t)cr; /* registry-owned bookkeeping */
+    if ((r->def->needs & have) != r->def->needs)
+        return false;
+    r->ran = true;
+    return true;
+}
+
 void detect_on_sip(detect_ctx *dc, const st_msg *ev)
 {
+    uint32_t have = context_now(dc);
     for (size_t i = 0; i < dc->n_sip; i++)
-        dc->on_sip[i]->def->on_sip(dc, dc->on_sip[i], ev);
+        if (in_context(dc->on_sip[i], have))
+            dc->on_sip[i]->def->on_sip(dc, dc->on_sip[i], ev);
 }
 
 void detect_on_end(detect_ctx *dc)
 {
+    uint32_t have = context_now(dc);
     for (size_t i = 0; i < dc->n_end; i++)
-        dc->on_end[i]->def->on_end(dc, dc->on_end[i]);
+        if (in_context(dc->on_end[i], have))
+            dc->on_end[i]->def->on_end(dc, dc->on_end[i]);
+}
+
+/* Why a rule was idle, and the site-profile line that gives it context. */
+static void idle_reason(uint32_t missing, imsec_idle_rule *out)
+{
+    if (missing & DETECT_NEED_IMS) {
+        out->reason = "no IMS evidence in the capture";
+        out->enable = "{\"site\": {\"network\": \"ims\"}}";
+    } else {
+        out->reason = "home-network boundary unknown (not in the site profile, and no registrar "
+                      "or proxy role seen)";
+        out->enable = "{\"site\": {\"internal_prefixes\": [\"10.0.0.0/8\"]}}";
+    }
+}
+
+void detect_report_idle(detect_ctx *dc, imsec_stats *stats)
+{
+    uint32_t have = context_now(dc);
+    stats->nidle = stats->idle_more = 0;
+    for (size_t i = 0; i < dc->nrules; i++) {
+        const detect_rule *r = &dc->rules[i];
+        if (r->ran || !r->def->needs)
+            continue;
+        if (stats->nidle == IMSEC_MAX_IDLE) {
+            stats->idle_more++;
+            continue;
+        }
+        imsec_idle_rule *o = &stats->idle[stats->nidle++];
+        o->rule = r->id;
+        idle_reason(r->def->needs & ~have ? r->def->needs & ~have : r->def->needs, o);
+    }
 }
 
 void detect_finding_init(const detect_rule *r, const net_meta *m, imsec_finding *f)

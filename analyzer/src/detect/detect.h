@@ -17,9 +17,19 @@
 #include "state/state.h"
 #include "state/boundary.h"
 #include "state/media.h"
+#include "state/netctx.h"
 #include "detect/hide_state.h"
 
 enum { DETECT_HOOK_SIP = 1u << 0, DETECT_HOOK_END = 1u << 1 };
+
+/* The context a rule needs to mean anything (issue 13). Without it the
+ * registry does not call the rule, and the run summary lists it as idle
+ * with the reason and the site-profile line that supplies the context:
+ *   DETECT_NEED_IMS       an IMS network (state/netctx: evidence or site.network);
+ *   DETECT_NEED_BOUNDARY  a known home-network boundary (site profile, or
+ *                         inferred from registrar/proxy roles: state/boundary).
+ * Rules with no needs apply to any SIP. */
+enum { DETECT_NEED_IMS = 1u << 0, DETECT_NEED_BOUNDARY = 1u << 1 };
 
 #define DETECT_MAX_PARAMS 4
 
@@ -29,6 +39,7 @@ typedef struct detect_rule detect_rule;
 typedef struct {
     const char *rule;                         /* id in rules/catalog */
     uint32_t hooks;
+    uint32_t needs;                           /* DETECT_NEED_*: context the rule requires */
     const char *params[DETECT_MAX_PARAMS];    /* int parameters read at start, by name */
     void (*on_sip)(detect_ctx *dc, const detect_rule *r, const st_msg *ev);
     void (*on_end)(detect_ctx *dc, const detect_rule *r);
@@ -40,6 +51,7 @@ struct detect_rule {
     uint32_t sid;
     imsec_severity sev;
     int64_t p[DETECT_MAX_PARAMS];             /* values of def->params */
+    bool ran;                                 /* its context held for at least one call */
 };
 
 /* Family tables. */
@@ -76,6 +88,11 @@ const bnd_ctx *detect_boundary(detect_ctx *dc);
 /* Media flows matched to SDP endpoints (state/media), set by the engine. */
 void detect_set_media(detect_ctx *dc, const media_tbl *mt);
 const media_tbl *detect_media(detect_ctx *dc);
+/* The network context (state/netctx), set by the engine. */
+void detect_set_netctx(detect_ctx *dc, const netctx *nc);
+/* At end of input: the enabled rules whose context never held, in
+ * registry order, into stats->idle (capped, overflow counted). */
+void detect_report_idle(detect_ctx *dc, imsec_stats *stats);
 /* Cross-message memory of the HIDE-* family (detect/hide_state). */
 hide_state *detect_hide_state(detect_ctx *dc);
 

@@ -438,15 +438,15 @@ static void header_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
 }
 
 const detect_def detect_hide_defs[] = {
-    {.rule = "HIDE-TOPOLOGY-LEAK", .hooks = DETECT_HOOK_SIP, .on_sip = topology_leak_on_sip},
-    {.rule = "HIDE-TOKEN-WEAK", .hooks = DETECT_HOOK_SIP, .on_sip = token_weak_on_sip},
-    {.rule = "HIDE-CSCF-COUNT-EXPOSED",
+    {.rule = "HIDE-TOPOLOGY-LEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = topology_leak_on_sip},
+    {.rule = "HIDE-TOKEN-WEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = token_weak_on_sip},
+    {.rule = "HIDE-CSCF-COUNT-EXPOSED", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
      .hooks = DETECT_HOOK_SIP | DETECT_HOOK_END,
      .params = {"max"},
      .on_sip = cscf_count_on_sip,
      .on_end = cscf_count_on_end},
-    {.rule = "HIDE-HEADER-LEAK", .hooks = DETECT_HOOK_SIP, .on_sip = header_leak_on_sip},
-    {.rule = "HIDE-TOKEN-UNDECRYPTABLE", .hooks = DETECT_HOOK_SIP,
+    {.rule = "HIDE-HEADER-LEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = header_leak_on_sip},
+    {.rule = "HIDE-TOKEN-UNDECRYPTABLE", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP,
      .on_sip = token_undecryptable_on_sip},
 };
 const size_t detect_hide_ndefs = sizeof detect_hide_defs / sizeof detect_hide_defs[0];

@@ -372,6 +372,13 @@ static void impi_outside_on_sip(detect_ctx *dc, const detect_rule *r, const st_m
     reg_entry *reg = st_reg_by_impi(detect_state(dc), user);
     if (!nai && !reg)
         return;
+    /* Credentials the network asked for (a 401/407 earlier in this Call-ID)
+     * are SIP Digest authentication of the request (RFC 3261 §22.2; TS 24.229
+     * §5.4.3.2 with SIP Digest), not a leak. IMS AKA never authenticates
+     * requests other than REGISTER, so with an AKA registration it still is. */
+    bool aka_reg = reg && reg->sec && reg->sec->aka;
+    if (ev->call->challenged && !aka_reg)
+        return;
     ev->call->det_flags |= KEY_LATCH_IMPI_OUTSIDE;
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
@@ -388,17 +395,17 @@ static void impi_outside_on_sip(detect_ctx *dc, const detect_rule *r, const st_m
 }
 
 const detect_def detect_key_defs[] = {
-    {.rule = "KEY-UNPROTECTED-AFTER-SA", .hooks = DETECT_HOOK_SIP, .on_sip = unprotected_on_sip},
-    {.rule = "KEY-SECAGREE-DOWNGRADE", .hooks = DETECT_HOOK_SIP, .on_sip = downgrade_on_sip},
-    {.rule = "KEY-SECAGREE-MISSING", .hooks = DETECT_HOOK_SIP, .on_sip = missing_on_sip},
-    {.rule = "KEY-WEAK-ALGORITHM", .hooks = DETECT_HOOK_SIP, .on_sip = weak_on_sip},
-    {.rule = "KEY-CK-IK-EXPOSED", .hooks = DETECT_HOOK_SIP, .on_sip = ckik_on_sip},
-    {.rule = "KEY-INTEGRITY-FLAG-SPOOF", .hooks = DETECT_HOOK_SIP, .on_sip = intflag_on_sip},
-    {.rule = "KEY-REGISTER-UNAUTHENTICATED", .hooks = DETECT_HOOK_SIP, .on_sip = unauth_on_sip},
-    {.rule = "KEY-AKA-RAND-REUSE", .hooks = DETECT_HOOK_SIP, .on_sip = rand_on_sip},
-    {.rule = "KEY-AKA-RESPONSE-INVALID", .hooks = DETECT_HOOK_SIP, .on_sip = response_on_sip},
-    {.rule = "KEY-AKA-SYNC-STORM", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+    {.rule = "KEY-UNPROTECTED-AFTER-SA", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = unprotected_on_sip},
+    {.rule = "KEY-SECAGREE-DOWNGRADE", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = downgrade_on_sip},
+    {.rule = "KEY-SECAGREE-MISSING", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = missing_on_sip},
+    {.rule = "KEY-WEAK-ALGORITHM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = weak_on_sip},
+    {.rule = "KEY-CK-IK-EXPOSED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = ckik_on_sip},
+    {.rule = "KEY-INTEGRITY-FLAG-SPOOF", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = intflag_on_sip},
+    {.rule = "KEY-REGISTER-UNAUTHENTICATED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = unauth_on_sip},
+    {.rule = "KEY-AKA-RAND-REUSE", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = rand_on_sip},
+    {.rule = "KEY-AKA-RESPONSE-INVALID", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = response_on_sip},
+    {.rule = "KEY-AKA-SYNC-STORM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
      .on_sip = storm_on_sip},
-    {.rule = "KEY-IMPI-OUTSIDE-REGISTER", .hooks = DETECT_HOOK_SIP, .on_sip = impi_outside_on_sip},
+    {.rule = "KEY-IMPI-OUTSIDE-REGISTER", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = impi_outside_on_sip},
 };
 const size_t detect_key_ndefs = sizeof detect_key_defs / sizeof detect_key_defs[0];

@@ -42,7 +42,12 @@ static void asserted_id_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
     if (!sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY))
         return;
     const bnd_ctx *b = detect_boundary(dc);
-    bool out = ev->dir == BND_OUT; /* RFC 3325 §5: not past the trust domain */
+    /* RFC 3325 §5: a proxy removes P-Asserted-Identity toward a host outside
+     * the trust domain, and the trust domain is a matter of policy (Spec(T),
+     * §2.3): only the site profile can state it. A boundary inferred from
+     * traffic does not say whether the next hop is trusted, so there only
+     * Privacy: id (RFC 3325 §9.3) can make the header a leak. */
+    bool out = ev->dir == BND_OUT && !bnd_inferred(b);
     bool id = sip_view_privacy(ev->v) & SIP_PRIV_ID;
     bool callee = msg->is_request && privacy_callee_side(b, ev);
     if (!out && !(id && callee))

@@ -31,6 +31,6 @@ static void rereg_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_reg_defs[] = {
-    {.rule = "REG-REREG-WRONG-SCSCF", .hooks = DETECT_HOOK_SIP, .on_sip = rereg_on_sip},
+    {.rule = "REG-REREG-WRONG-SCSCF", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = rereg_on_sip},
 };
 const size_t detect_reg_ndefs = sizeof detect_reg_defs / sizeof detect_reg_defs[0];

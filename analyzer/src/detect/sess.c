@@ -70,11 +70,11 @@ static void unreg_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_sess_defs[] = {
-    {.rule = "SESS-PARALLEL-LIMIT",
+    {.rule = "SESS-PARALLEL-LIMIT", .needs = DETECT_NEED_IMS,
      .hooks = DETECT_HOOK_SIP,
      .params = {"max"},
      .on_sip = parallel_on_sip},
-    {.rule = "SESS-UNREGISTERED-IDENTITY",
+    {.rule = "SESS-UNREGISTERED-IDENTITY", .needs = DETECT_NEED_IMS,
      .hooks = DETECT_HOOK_SIP,
      .on_sip = unreg_on_sip},
 };

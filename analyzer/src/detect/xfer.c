@@ -252,14 +252,14 @@ static void flood_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_xfer_defs[] = {
-    {.rule = "XFER-PARALLEL-LIMIT", .hooks = DETECT_HOOK_SIP, .params = {"max"},
+    {.rule = "XFER-PARALLEL-LIMIT", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"max"},
      .on_sip = parallel_on_sip},
     {.rule = "XFER-CHAIN", .hooks = DETECT_HOOK_SIP, .params = {"max_depth"},
      .on_sip = chain_on_sip},
-    {.rule = "XFER-REFERRED-BY-MISMATCH", .hooks = DETECT_HOOK_SIP, .on_sip = refby_on_sip},
-    {.rule = "XFER-TOKEN-UNATTRIBUTED", .hooks = DETECT_HOOK_SIP, .params = {"min_len"},
+    {.rule = "XFER-REFERRED-BY-MISMATCH", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = refby_on_sip},
+    {.rule = "XFER-TOKEN-UNATTRIBUTED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"min_len"},
      .on_sip = token_on_sip},
-    {.rule = "XFER-ORPHAN-SESSION", .hooks = DETECT_HOOK_SIP, .params = {"grace"},
+    {.rule = "XFER-ORPHAN-SESSION", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"grace"},
      .on_sip = orphan_on_sip},
     {.rule = "XFER-PREMIUM-DESTINATION", .hooks = DETECT_HOOK_SIP, .on_sip = premium_on_sip},
     {.rule = "XFER-REFER-FLOOD", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},

@@ -317,6 +317,19 @@ json_object *eve_stats_obj(const imsec_stats *s)
     add_u64(st, "sas", s->sas);
     if (s->home_network[0])
         add(st, "home_network", json_object_new_string(s->home_network));
+    if (s->network[0])
+        add(st, "network", json_object_new_string(s->network));
+    json_object *idle = json_object_new_array();
+    add(st, "idle_rules", idle);
+    for (uint32_t i = 0; idle && i < s->nidle; i++) {
+        json_object *r = json_object_new_object();
+        if (!r)
+            break;
+        add(r, "rule", json_object_new_string(s->idle[i].rule));
+        add(r, "reason", json_object_new_string(s->idle[i].reason));
+        add(r, "enable", json_object_new_string(s->idle[i].enable));
+        json_object_array_add(idle, r);
+    }
     json_object *esp = json_object_new_object();
     add(st, "esp", esp);
     if (esp) {

@@ -145,6 +145,25 @@ static void nonzero_line(out_writer *w, const char *head, const named_count *c, 
         out_puts(w, "\n");
 }
 
+/* Idle rules, one line per reason (issue 13): which rules said nothing
+ * because their context was absent, and the site line that would enable them. */
+static void text_idle(out_writer *w, const imsec_stats *s)
+{
+    for (uint32_t i = 0; i < s->nidle;) {
+        const char *why = s->idle[i].reason;
+        uint32_t k = i, n = 0;
+        while (k < s->nidle && s->idle[k].reason == why)
+            k++, n++;
+        out_printf(w, "  idle: %u rule%s, %s:", (unsigned)n, n == 1 ? "" : "s", why);
+        for (uint32_t j = i; j < k; j++)
+            out_printf(w, " %s", s->idle[j].rule);
+        out_printf(w, "\n    to enable them, if that is wrong: --rules with %s\n", s->idle[i].enable);
+        i = k;
+    }
+    if (s->idle_more)
+        out_printf(w, "  idle: %u more rules\n", (unsigned)s->idle_more);
+}
+
 int text_summary(text_ctx *t, const imsec_stats *s, const char *const *damage, size_t ndamage)
 {
     out_writer *w = t->w;
@@ -155,8 +174,11 @@ int text_summary(text_ctx *t, const imsec_stats *s, const char *const *damage, s
     out_printf(w, "  dialogs: %llu  registrations: %llu  SAs: %llu\n",
                (unsigned long long)s->dialogs, (unsigned long long)s->registrations,
                (unsigned long long)s->sas);
+    if (s->network[0])
+        out_printf(w, "  network: %s\n", s->network);
     if (s->home_network[0]) /* pin an inferred boundary with a site file (interface.md) */
         out_printf(w, "  home network: %s\n", s->home_network);
+    text_idle(w, s);
     out_printf(w, "  ESP: %llu packets, %llu decrypted, %llu ESP-NULL decoded, %llu integrity failed, "
                   "%llu unknown SPI\n",
                (unsigned long long)s->esp_packets, (unsigned long long)s->esp_decrypted,

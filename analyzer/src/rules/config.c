@@ -601,6 +601,18 @@ static void walk_site(walk *w, json_object *o)
                     strlist_free(&pe.domains);
                 }
             }
+        } else if (strcmp(key, "network") == 0) {
+            const char *v = json_object_is_type(val, json_type_string) ? json_object_get_string(val)
+                                                                      : NULL;
+            rules_network n = RULES_NET_AUTO;
+            if (v && strcmp(v, "ims") == 0)
+                n = RULES_NET_IMS;
+            else if (v && strcmp(v, "sip") == 0)
+                n = RULES_NET_SIP;
+            else if (!v || strcmp(v, "auto") != 0)
+                rules_diag_add(w->d, p, "expected \"auto\", \"ims\" or \"sip\"");
+            if (w->apply)
+                s->network = n;
         } else if (strcmp(key, "protected_links") == 0) {
             rules_link *l;
             size_t n;
@@ -615,8 +627,8 @@ static void walk_site(walk *w, json_object *o)
             }
         } else {
             rules_diag_add(w->d, p,
-                           "unknown key (expected home_domains, internal_prefixes, ue_prefixes, "
-                           "trusted_peers, media_anchors, protected_links)");
+                           "unknown key (expected network, home_domains, internal_prefixes, "
+                           "ue_prefixes, trusted_peers, media_anchors, protected_links)");
         }
     }
 }
@@ -1099,6 +1111,8 @@ char *imsec_config_dump_json(const imsec_config *c)
     json_object_object_add(root, "version", json_object_new_int(1));
     json_object *site = json_object_new_object();
     json_object_object_add(root, "site", site);
+    static const char *const nets[] = {"auto", "ims", "sip"};
+    json_object_object_add(site, "network", jstr(nets[c->site.network]));
     json_object_object_add(site, "home_domains", dump_strlist(&c->site.home_domains));
     json_object_object_add(site, "internal_prefixes", dump_prefixlist(&c->site.internal_prefixes));
     json_object_object_add(site, "ue_prefixes", dump_prefixlist(&c->site.ue_prefixes));

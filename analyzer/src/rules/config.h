@@ -45,9 +45,14 @@ typedef struct {
     rules_prefix a, b;
 } rules_link;
 
+/* What the site says its network is (site.network): "auto" decides from
+ * the traffic (state/netctx), "ims" and "sip" pin it. */
+typedef enum { RULES_NET_AUTO = 0, RULES_NET_IMS, RULES_NET_SIP } rules_network;
+
 /* Site profile (interface.md "Rule and site files"). Empty lists mean
  * "infer from the traffic". */
 typedef struct {
+    rules_network network;
     rules_strlist home_domains;     /* lower-cased */
     rules_prefixlist internal_prefixes;
     rules_prefixlist ue_prefixes;

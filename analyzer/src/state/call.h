@@ -42,6 +42,7 @@ typedef struct call_entry {
     uint32_t create_cseq;
     uint16_t final_status;
     bool protected_any;
+    bool challenged;          /* a request other than REGISTER got 401/407 (RFC 3261 §22.2) */
     bool session_alive;       /* counted in the terminals' session tables */
     char *from, *to;          /* canonical identities (owned) */
     char *orig_term, *term_term; /* terminal keys the session is counted under */

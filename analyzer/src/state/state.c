@@ -622,9 +622,11 @@ static void on_dialog_request(st_state *s, st_msg *ev, call_entry *c, bool creat
 static void on_dialog_response(st_state *s, st_msg *ev, call_entry *c)
 {
     const sip_msg *msg = ev->msg;
+    uint16_t code = msg->status;
+    if (code == 401 || code == 407)
+        c->challenged = true;
     if (c->kind != CALL_DIALOG)
         return;
-    uint16_t code = msg->status;
     if (ev->cseq_method == c->method && ev->cseq == c->create_cseq) {
         if (code >= 101 && code < 200 && ev->to_tag.len && c->st == CALL_ST_TRYING)
             c->st = CALL_ST_EARLY;
