@@ -53,6 +53,17 @@ def sip(lines):
     return body.replace("@@LEN@@", "0").encode()
 
 
+def write_pcap(out, msgs):
+    """msgs: (timestamp, UE->P-CSCF?, SIP bytes), as Ethernet/IPv4/UDP frames."""
+    with open(out, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, (ts, up, payload) in enumerate(msgs):
+            fr = frame(UE, P, UC, PP, payload, i + 1) if up else frame(P, UE, PP, UC, payload, i + 1)
+            sec = int(ts)
+            usec = int(round((ts - sec) * 1e6))
+            f.write(struct.pack("<IIII", sec, usec, len(fr), len(fr)) + fr)
+
+
 def nonce(i):
     return base64.b64encode(h("sync-rand-%d" % i, 16) + h("sync-autn-%d" % i, 16)).decode()
 
@@ -90,13 +101,7 @@ def main():
                 'response="", algorithm=AKAv1-MD5, auts="%s"' % (IMPI, nonce(k - 1), auts))
         msgs.append((t, True, reg(k + 1, auth)))
         msgs.append((t + 0.01, False, r401(k + 1, k)))
-    with open(out, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, (ts, up, payload) in enumerate(msgs):
-            fr = frame(UE, P, UC, PP, payload, i + 1) if up else frame(P, UE, PP, UC, payload, i + 1)
-            sec = int(ts)
-            usec = int(round((ts - sec) * 1e6))
-            f.write(struct.pack("<IIII", sec, usec, len(fr), len(fr)) + fr)
+    write_pcap(out, msgs)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ it: IMS AKA authenticates REGISTER only (TS 33.203 §6.1, TS 24.229
 twin (the INVITE carries no credentials). No stack sends such an INVITE on
 demand, hence a generator; deterministic (fixed timestamps and nonces)."""
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_aka_sync import IMPI, P, PP, T0, UC, UE, frame, nonce, sip  # noqa: E402
+from gen_aka_sync import IMPI, T0, UC, UE, nonce, sip, write_pcap  # noqa: E402
 
 
 def main():
@@ -66,13 +65,7 @@ def main():
                    'response="00112233445566778899aabbccddeeff"' % (IMPI, nonce(0)))
     inv.append("Content-Length: 0")
     msgs.append((T0 + 2, True, sip(inv)))
-    with open(out, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, (ts, up, payload) in enumerate(msgs):
-            fr = frame(UE, P, UC, PP, payload, i + 1) if up else frame(P, UE, PP, UC, payload, i + 1)
-            sec = int(ts)
-            usec = int(round((ts - sec) * 1e6))
-            f.write(struct.pack("<IIII", sec, usec, len(fr), len(fr)) + fr)
+    write_pcap(out, msgs)
 
 
 if __name__ == "__main__":
