@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second command of the README (and all that .ci/run does): install what is
 # missing, then build and run the whole suite three ways —
-#   1. Release build: unit, golden, oracle, lab and plugin tests;
+#   1. Release build: unit, data checksums, golden, oracle, realworld, lab
+#      and plugin tests;
 #   2. ASan+UBSan build: the same tests under sanitizers (lab once is enough);
 #   3. libFuzzer build (clang): every fuzz target briefly, plus regressions.
 # Prints one closing line "tests: N passed, N failed".

@@ -35,34 +35,46 @@ def imsec_counts(path):
 
 
 def tshark_counts(path):
-    counts = collections.Counter()
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            for cid in line.split(","):
-                counts[cid.strip()] += 1
+        return tshark_counts_lines(f)
+
+
+def tshark_counts_lines(lines):
+    """Per-Call-ID message counts from the lines tshark printed; only the
+    first tab-separated field is read, so callers may ask for more fields."""
+    counts = collections.Counter()
+    for line in lines:
+        line = line.rstrip("\n").split("\t", 1)[0]
+        if not line:
+            continue
+        for cid in line.split(","):
+            counts[cid.strip()] += 1
     return counts
 
 
-def main():
-    mine, dialogs, stats = imsec_counts(sys.argv[1])
-    theirs = tshark_counts(sys.argv[2])
-    bad = False
+def compare(eve_path, theirs):
+    """Differences between imsec's EVE file and tshark's per-Call-ID counts:
+    (list of difference lines, summary line, imsec stats record or None)."""
+    mine, dialogs, stats = imsec_counts(eve_path)
+    diffs = []
     for cid in sorted(set(mine) | set(theirs)):
         if mine.get(cid, 0) != theirs.get(cid, 0):
-            print(f"  Call-ID {cid!r}: imsec {mine.get(cid, 0)}, tshark {theirs.get(cid, 0)}")
-            bad = True
+            diffs.append(f"  Call-ID {cid!r}: imsec {mine.get(cid, 0)}, tshark {theirs.get(cid, 0)}")
     if stats is None:
-        print("  no stats record")
-        bad = True
+        diffs.append("  no stats record")
     elif stats["dialogs"] != dialogs:
-        print(f"  stats.dialogs {stats['dialogs']} != {dialogs} sip_dialog records")
-        bad = True
-    print(f"  {len(theirs)} Call-IDs, {sum(theirs.values())} SIP messages (tshark); "
-          f"{len(mine)} Call-IDs, {sum(mine.values())} (imsec)")
-    return 1 if bad else 0
+        diffs.append(f"  stats.dialogs {stats['dialogs']} != {dialogs} sip_dialog records")
+    summary = (f"  {len(theirs)} Call-IDs, {sum(theirs.values())} SIP messages (tshark); "
+               f"{len(mine)} Call-IDs, {sum(mine.values())} (imsec)")
+    return diffs, summary, stats
+
+
+def main():
+    diffs, summary, _ = compare(sys.argv[1], tshark_counts(sys.argv[2]))
+    for d in diffs:
+        print(d)
+    print(summary)
+    return 1 if diffs else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 /* state/xfer: number normalisation for XFER-PREMIUM-DESTINATION (sip/tel,
  * E.164 "+", international "00", visual separators). The transfer graph and
  * registration timeline are covered end to end by the golden captures
- * (tests/golden/checks/xfer-*.json, sess-unreg-*.json, reg-rereg-*.json). */
+ * (tests/golden/CASE/checks.json of the xfer-, sess-unreg- and reg-rereg- cases). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -273,7 +273,10 @@ static void unauth_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
     detect_finding_init(r, ev->m, &f);
     detect_finding_frame(&f, g->first_frame);
     subject_from(ev, &f, g->impi);
-    detect_finding_reason(&f, "200 OK registers %s without any authentication challenge since frame %llu",
+    /* Any SIP, not only IMS: a registrar that binds without challenge lets
+     * anyone redirect the identity's calls (RFC 3261 §26.1.1). */
+    detect_finding_reason(&f, "200 OK registers %s without any authentication challenge since frame "
+                              "%llu: anyone can bind this identity to their own Contact",
                           g->impi, (unsigned long long)g->first_frame);
     detect_emit(dc, &f);
 }
@@ -401,7 +404,7 @@ const detect_def detect_key_defs[] = {
     {.rule = "KEY-WEAK-ALGORITHM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = weak_on_sip},
     {.rule = "KEY-CK-IK-EXPOSED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = ckik_on_sip},
     {.rule = "KEY-INTEGRITY-FLAG-SPOOF", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = intflag_on_sip},
-    {.rule = "KEY-REGISTER-UNAUTHENTICATED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = unauth_on_sip},
+    {.rule = "KEY-REGISTER-UNAUTHENTICATED", .hooks = DETECT_HOOK_SIP, .on_sip = unauth_on_sip},
     {.rule = "KEY-AKA-RAND-REUSE", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = rand_on_sip},
     {.rule = "KEY-AKA-RESPONSE-INVALID", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = response_on_sip},
     {.rule = "KEY-AKA-SYNC-STORM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
