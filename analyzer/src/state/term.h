@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 /* Live sessions remembered as evidence per terminal: enough to cite every
  * session of a limit breach at the default limits (max 4 sessions, 2
