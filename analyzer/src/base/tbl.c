@@ -308,3 +308,23 @@ void tbl_drain(tbl *t)
                 t->evict(t->owner, n);
     tbl_fini(t);
 }
+
+void *tbl_get_or_add(tbl *t, const void *key, uint32_t len, size_t sz, size_t key_off,
+                     bool *created)
+{
+    uint64_t h = tbl_hash(t, key, len);
+    tbl_node *n = tbl_find(t, key, len, h);
+    *created = false;
+    if (n)
+        return n;
+    uint8_t *e = calloc(1, sz);
+    if (!e)
+        return NULL;
+    memcpy(e + key_off, key, len);
+    n = (tbl_node *)(void *)e;
+    n->key = e + key_off;
+    n->keylen = len;
+    tbl_insert(t, n, h);
+    *created = true;
+    return e;
+}

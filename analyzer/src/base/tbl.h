@@ -83,6 +83,12 @@ tbl_node *tbl_oldest(const tbl *t);
 tbl_node *tbl_newer(const tbl *t, const tbl_node *n);
 /* Unlinks and returns the oldest entry, or NULL (to drain at the end). */
 tbl_node *tbl_pop_oldest(tbl *t);
+/* Finds the entry of key, or allocates a zeroed one of sz bytes whose first
+ * member is its tbl_node, copies the key to key_off inside it (len bytes,
+ * the entry must hold them) and inserts it (*created = true). NULL only on
+ * allocation failure. */
+void *tbl_get_or_add(tbl *t, const void *key, uint32_t len, size_t sz, size_t key_off,
+                     bool *created);
 /* Hands every entry, oldest first, to the evict callback, then frees the
  * slot array. Safe on a zeroed (never initialised) table. */
 void tbl_drain(tbl *t);

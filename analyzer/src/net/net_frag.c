@@ -130,18 +130,11 @@ uint32_t net_frag_pending(const net_frag *f) { return f->ents.count; }
 /* NULL only when a new entry cannot be allocated. */
 static frag_ent *frag_find_or_make(net_frag *f, const uint8_t key[FRAG_KEYLEN], imsec_ts now)
 {
-    uint64_t h = tbl_hash(&f->ents, key, FRAG_KEYLEN);
-    tbl_node *n = tbl_find(&f->ents, key, FRAG_KEYLEN, h);
-    if (n)
-        return TBL_ENTRY(n, frag_ent, n);
-    frag_ent *e = calloc(1, sizeof *e);
-    if (!e)
-        return NULL;
-    memcpy(e->key, key, FRAG_KEYLEN);
-    e->n.key = e->key;
-    e->n.keylen = FRAG_KEYLEN;
-    e->first = now;
-    tbl_insert(&f->ents, &e->n, h);
+    bool created;
+    frag_ent *e = tbl_get_or_add(&f->ents, key, FRAG_KEYLEN, sizeof *e, offsetof(frag_ent, key),
+                                 &created);
+    if (e && created)
+        e->first = now;
     return e;
 }
 

@@ -358,18 +358,9 @@ static void tcp_key(const imsec_tuple *tu, uint8_t key[TCP_KEYLEN], int *di)
 /* NULL only when a new flow cannot be allocated (the segment is dropped). */
 static tcp_flow *flow_get(net_tcp *t, const uint8_t key[TCP_KEYLEN])
 {
-    uint64_t h = tbl_hash(&t->flows, key, TCP_KEYLEN);
-    tbl_node *n = tbl_find(&t->flows, key, TCP_KEYLEN, h);
-    if (n)
-        return TBL_ENTRY(n, tcp_flow, n);
-    tcp_flow *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
-    memcpy(f->key, key, TCP_KEYLEN);
-    f->n.key = f->key;
-    f->n.keylen = TCP_KEYLEN;
-    tbl_insert(&t->flows, &f->n, h);
-    return f;
+    bool created;
+    return tbl_get_or_add(&t->flows, key, TCP_KEYLEN, sizeof(tcp_flow), offsetof(tcp_flow, key),
+                          &created);
 }
 
 static void tcp_expire(net_tcp *t, int64_t now)
