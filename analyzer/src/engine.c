@@ -206,7 +206,7 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
         goto fail;
     }
     detect_set_boundary(e->det, e->bnd);
-    e->media = media_new(e->bnd);
+    e->media = media_new(e->bnd, hkey);
     if (!e->media) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         goto fail;

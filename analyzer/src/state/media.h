@@ -10,8 +10,14 @@
  * For MEDIA-BYPASS it remembers, per endpoint, the first packet that flows
  * straight between the two sides' addresses with no declared media anchor
  * on either end, and packets that arrive after the dialog ended.
- * Bounded: MEDIA_MAX_EP endpoints; when full the oldest is reused (counted
- * in media_dropped). Lookup is a linear scan over that small array. */
+ *
+ * Endpoints live in a base/tbl keyed by (address, port), so a datagram is
+ * matched, or dismissed as outside every known flow, with one or two
+ * lookups however many dialogs are up. Each endpoint is also on its
+ * Call-ID's list (the other side's addresses, ending a dialog), and on an
+ * array in creation order, the order the end-of-input detector reads them
+ * in. Bounded by MEDIA_MAX_ENDPOINTS (a memory bound, ~300 B each): when
+ * full the oldest endpoint goes, counted in media_dropped. */
 #ifndef IMSEC_STATE_MEDIA_H
 #define IMSEC_STATE_MEDIA_H
 
@@ -19,19 +25,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/tbl.h"
 #include "imsec/imsec.h"
 #include "net/net.h"
 #include "state/boundary.h"
 #include "state/state.h"
 
-#define MEDIA_MAX_EP 256
-#define MEDIA_CALLID_MAX 128
+#define MEDIA_MAX_ENDPOINTS (1u << 20)
 
-typedef struct {
+typedef struct media_call media_call;
+
+typedef struct media_ep {
+    tbl_node n;                   /* key: key[] = family, address, port */
+    uint8_t key[19];
     imsec_addr addr;
     uint16_t port;
     uint8_t side;                 /* 0: caller (SDP in a request), 1: callee */
-    char call_id[MEDIA_CALLID_MAX];
+    const char *call_id;          /* the owning media_call's copy */
+    media_call *call;
+    struct media_ep *call_next;   /* next endpoint of the same Call-ID */
     uint64_t sdp_frame;
     bool ended;                   /* the dialog ended (BYE/failure) */
     imsec_ts end_ts;
@@ -49,7 +61,8 @@ typedef struct {
 
 typedef struct media_tbl media_tbl;
 
-media_tbl *media_new(const bnd_ctx *bnd);
+/* hkey: the engine's table key (SDP addresses and ports are chosen by the sender). */
+media_tbl *media_new(const bnd_ctx *bnd, const uint8_t hkey[16]);
 void media_free(media_tbl *t);
 /* SDP of one SIP message (after st_on_sip). */
 void media_on_sip(media_tbl *t, const st_msg *ev);
