@@ -156,13 +156,16 @@ static void bypass_on_end(detect_ctx *dc, const detect_rule *r)
     int64_t grace = r->p[0];
     for (size_t i = 0; i < media_count(mt); i++) {
         const media_ep *e = media_at(mt, i);
-        if (e->direct_frame && bnd_has_anchors(b))
-            bypass_emit(dc, r, e, e->direct_frame, e->direct_ts, &e->direct_tuple,
+        const media_ev *v = e->ev;
+        if (!v)
+            continue;
+        if (v->direct_frame && bnd_has_anchors(b))
+            bypass_emit(dc, r, e, v->direct_frame, v->direct_ts, &v->direct_tuple,
                         "media flows straight between the dialog's endpoints, past the declared "
                         "anchors");
-        if (e->late_last_frame &&
-            (e->late_last_ts.sec - e->end_ts.sec) > grace)
-            bypass_emit(dc, r, e, e->late_first_frame, e->late_first_ts, &e->late_tuple,
+        if (v->late_last_frame &&
+            (v->late_last_ts.sec - e->end_ts.sec) > grace)
+            bypass_emit(dc, r, e, v->late_first_frame, v->late_first_ts, &v->late_tuple,
                         "media sent to an address learned from a dialog after it ended");
     }
 }

@@ -48,8 +48,11 @@ void media_free(media_tbl *t)
     if (!t)
         return;
     tbl_node *n;
-    while ((n = tbl_pop_oldest(&t->eps)))
-        free(TBL_ENTRY(n, media_ep, n));
+    while ((n = tbl_pop_oldest(&t->eps))) {
+        media_ep *e = TBL_ENTRY(n, media_ep, n);
+        free(e->ev);
+        free(e);
+    }
     tbl_fini(&t->eps);
     while ((n = tbl_pop_oldest(&t->calls)))
         free(TBL_ENTRY(n, media_call, n));
@@ -156,6 +159,7 @@ static void ep_release(media_tbl *t, media_ep *e)
 {
     call_unlink(t, e);
     order_remove(t, e);
+    free(e->ev);
     free(e);
 }
 
@@ -186,11 +190,10 @@ static void add_ep(media_tbl *t, const imsec_addr *a, uint16_t port, uint8_t sid
             return; /* re-offer of the same endpoint: keep the counters */
         /* Another dialog (or side) took the endpoint over: start afresh, in place. */
         call_unlink(t, e);
-        size_t off = offsetof(media_ep, addr);
+        free(e->ev);
+        size_t off = offsetof(media_ep, side);
         memset((char *)e + off, 0, sizeof *e - off);
     }
-    e->addr = *a;
-    e->port = port;
     e->side = side;
     e->sdp_frame = frame;
     if (!call_link(t, e, call_id)) {
@@ -212,7 +215,6 @@ void media_on_sip(media_tbl *t, const st_msg *ev)
             if (!e->ended) {
                 e->ended = true;
                 e->end_ts = ev->m->ts;
-                e->end_frame = ev->m->frame;
             }
         return;
     }
@@ -238,10 +240,19 @@ void media_on_sip(media_tbl *t, const st_msg *ev)
 /* Is a an SDP address of the other side of e's call? */
 static bool other_side_addr(const media_ep *e, const imsec_addr *a)
 {
+    uint8_t k[19];
+    ep_key(a, 0, k);
     for (const media_ep *o = e->call ? e->call->head : NULL; o; o = o->call_next)
-        if (o->side != e->side && imsec_addr_eq(&o->addr, a))
+        if (o->side != e->side && memcmp(o->key, k, 17) == 0) /* family and address */
             return true;
     return false;
+}
+
+static media_ev *ep_ev(media_ep *e)
+{
+    if (!e->ev)
+        e->ev = calloc(1, sizeof *e->ev);
+    return e->ev;
 }
 
 void media_on_packet(media_tbl *t, st_state *st, const net_meta *m, uint32_t len)
@@ -254,25 +265,25 @@ void media_on_packet(media_tbl *t, st_state *st, const net_meta *m, uint32_t len
     if (!e)
         return;
     e->pkts++;
-    e->bytes += len;
     call_entry *c = st ? st_call_by_id(st, e->call_id, strlen(e->call_id)) : NULL;
     if (c) {
         c->media_pkts[e->side ? 1 : 0]++;
         c->media_bytes[e->side ? 1 : 0] += len;
     }
-    if (e->ended) {
-        if (!e->late_first_frame) {
-            e->late_first_frame = m->frame;
-            e->late_first_ts = m->ts;
-            e->late_tuple = m->t;
+    media_ev *v;
+    if (e->ended && (v = ep_ev(e))) {
+        if (!v->late_first_frame) {
+            v->late_first_frame = m->frame;
+            v->late_first_ts = m->ts;
+            v->late_tuple = m->t;
         }
-        e->late_last_frame = m->frame;
-        e->late_last_ts = m->ts;
+        v->late_last_frame = m->frame;
+        v->late_last_ts = m->ts;
     }
-    if (!e->direct_frame && !bnd_addr_anchor(t->bnd, &m->t.dst) &&
-        !bnd_addr_anchor(t->bnd, &m->t.src) && other_side_addr(e, &m->t.src)) {
-        e->direct_frame = m->frame;
-        e->direct_ts = m->ts;
-        e->direct_tuple = m->t;
+    if (!(e->ev && e->ev->direct_frame) && !bnd_addr_anchor(t->bnd, &m->t.dst) &&
+        !bnd_addr_anchor(t->bnd, &m->t.src) && other_side_addr(e, &m->t.src) && (v = ep_ev(e))) {
+        v->direct_frame = m->frame;
+        v->direct_ts = m->ts;
+        v->direct_tuple = m->t;
     }
 }
