@@ -145,14 +145,23 @@ size_t tbl_slot_bytes(const tbl *t)
     return t->slots ? ((size_t)t->mask + 1) * sizeof(tbl_slot) : 0;
 }
 
+/* How far slot i is from the home slot of hash (Robin Hood distance). */
+static inline uint32_t dist(const tbl *t, uint32_t i, uint64_t hash)
+{
+    return (i - (uint32_t)hash) & t->mask;
+}
+
 tbl_node *tbl_find(const tbl *t, const void *key, uint32_t len, uint64_t hash)
 {
     if (!t->slots)
         return NULL;
-    /* At least one slot is always empty (load <= 3/4), so the run ends. */
-    for (uint32_t i = (uint32_t)hash & t->mask;; i = (i + 1) & t->mask) {
+    /* Robin Hood order: along a run, entries sit no closer to their home
+     * than the ones before them, so meeting one closer to home than we are
+     * to ours proves the key absent. A miss (RTP outside any flow) stops
+     * as early as a hit; an empty slot ends every run (load <= 7/8). */
+    for (uint32_t i = (uint32_t)hash & t->mask, d = 0;; i = (i + 1) & t->mask, d++) {
         const tbl_slot *s = &t->slots[i];
-        if (!s->n)
+        if (!s->n || dist(t, i, s->hash) < d)
             return NULL;
         if (s->hash == hash && s->n->keylen == len && (len == 0 || memcmp(s->n->key, key, len) == 0))
             return s->n;
@@ -174,21 +183,13 @@ static void lru_push_head(tbl *t, tbl_node *n)
     t->lru.lru_next = n;
 }
 
-/* Empties slot i and shifts back the entries after it that may move, so
- * every entry stays reachable from its home slot without tombstones
- * (Knuth 6.4, algorithm R). */
+/* Empties slot i and shifts the rest of the run back by one until an
+ * entry that sits at its home (or an empty slot): no tombstones, and the
+ * Robin Hood order holds. */
 static void slot_delete(tbl *t, uint32_t i)
 {
-    uint32_t j = i;
-    for (;;) {
-        j = (j + 1) & t->mask;
-        if (!t->slots[j].n)
-            break;
-        uint32_t home = (uint32_t)t->slots[j].hash & t->mask;
-        /* The entry at j stays if its home lies cyclically in (i, j]. */
-        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (stays)
-            continue;
+    for (uint32_t j = (i + 1) & t->mask; t->slots[j].n && dist(t, j, t->slots[j].hash) > 0;
+         j = (j + 1) & t->mask) {
         t->slots[i] = t->slots[j];
         i = j;
     }
@@ -201,7 +202,7 @@ void tbl_remove(tbl *t, tbl_node *n)
     if (t->slots) {
         for (uint32_t i = n->hlo & t->mask;; i = (i + 1) & t->mask) {
             if (!t->slots[i].n)
-                break; /* never placed (slot array could not be allocated) */
+                break; /* never placed (no slot array when it was inserted) */
             if (t->slots[i].n == n) {
                 slot_delete(t, i);
                 break;
@@ -212,13 +213,25 @@ void tbl_remove(tbl *t, tbl_node *n)
     t->count--;
 }
 
+/* Robin Hood insertion: walking the run, the newcomer takes the slot of the
+ * first entry closer to its home than the newcomer is to its own, and that
+ * entry walks on. Probe lengths stay short and even at 7/8 load. */
 static void slot_put(tbl_slot *slots, uint32_t mask, tbl_node *n, uint64_t hash)
 {
-    uint32_t i = (uint32_t)hash & mask;
-    while (slots[i].n)
-        i = (i + 1) & mask;
-    slots[i].hash = hash;
-    slots[i].n = n;
+    tbl_slot cur = {hash, n};
+    for (uint32_t i = (uint32_t)hash & mask, d = 0;; i = (i + 1) & mask, d++) {
+        if (!slots[i].n) {
+            slots[i] = cur;
+            return;
+        }
+        uint32_t di = (i - (uint32_t)slots[i].hash) & mask;
+        if (di < d) {
+            tbl_slot tmp = slots[i];
+            slots[i] = cur;
+            cur = tmp;
+            d = di;
+        }
+    }
 }
 
 /* Doubles the slot array (or makes the first one). A failed allocation
@@ -251,7 +264,7 @@ bool tbl_insert(tbl *t, tbl_node *n, uint64_t hash)
         evicted = true;
     }
     uint64_t nslots = t->slots ? (uint64_t)t->mask + 1 : 0;
-    if ((uint64_t)(t->count + 1) * 4 > nslots * 3 && !grow(t)) {
+    if ((uint64_t)(t->count + 1) * 8 > nslots * 7 && !grow(t)) {
         /* Out of memory for slots: the table keeps the size it has and
          * evicts its oldest entries instead (counted by the owner). */
         while (t->slots && (uint64_t)t->count + 2 > nslots) {

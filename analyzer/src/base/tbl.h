@@ -2,9 +2,11 @@
  * attacker chooses (Call-ID, IMPI, identities, SPIs, flow tuples, media
  * endpoints).
  *
- * Layout. Open addressing with linear probing over an array of 16-byte
- * slots {64-bit hash, entry pointer}; deletion shifts the following run
- * back (no tombstones, so probe runs never rot). A lookup reads one slot
+ * Layout. Open addressing with linear probing in Robin Hood order over an
+ * array of 16-byte slots {64-bit hash, entry pointer}; deletion shifts the
+ * following run back (no tombstones, so probe runs never rot). Robin Hood
+ * keeps runs short up to a load of 7/8, so the slots cost 18-37 bytes per
+ * entry, and lets a miss stop as early as a hit. A lookup reads one slot
  * run, which is almost always one cache line, and touches an entry only
  * when the full 64-bit hash matches, so the key compare is the only other
  * memory access. Entries are the owner's structs with a tbl_node embedded;
@@ -19,7 +21,7 @@
  * on every run (determinism of findings and outputs).
  *
  * Growth. Nothing is allocated at init; the slot array appears with the
- * first insert (16 slots) and doubles whenever the load would pass 3/4, so a
+ * first insert (16 slots) and doubles whenever the load would pass 7/8, so a
  * table bounded at a million entries costs nothing until they exist. A
  * rehash moves every entry at once (amortised O(1) per insert).
  *
