@@ -139,7 +139,7 @@ static void bypass_emit(detect_ctx *dc, const detect_rule *r, const media_ep *e,
     f.trigger_frame = frame;
     detect_finding_frame(&f, frame);
     detect_finding_frame(&f, e->sdp_frame);
-    snprintf(f.call_id, sizeof f.call_id, "%s", e->call_id);
+    snprintf(f.call_id, sizeof f.call_id, "%s", media_ep_call_id(e));
     char s[IMSEC_ADDRSTRLEN], d[IMSEC_ADDRSTRLEN];
     detect_finding_reason(&f, "%s: %s:%u -> %s:%u (%s SDP endpoint, frame %llu; %llu packets)",
                           what, imsec_addr_str(&t->src, s), (unsigned)t->sport,
@@ -164,7 +164,7 @@ static void bypass_on_end(detect_ctx *dc, const detect_rule *r)
                         "media flows straight between the dialog's endpoints, past the declared "
                         "anchors");
         if (v->late_last_frame &&
-            (v->late_last_ts.sec - e->end_ts.sec) > grace)
+            (v->late_last_ts.sec - e->end_sec) > grace)
             bypass_emit(dc, r, e, v->late_first_frame, v->late_first_ts, &v->late_tuple,
                         "media sent to an address learned from a dialog after it ended");
     }

@@ -67,6 +67,7 @@ const media_ep *media_at(const media_tbl *t, size_t i)
     return t && i < t->n ? t->order[t->head + i] : NULL;
 }
 uint64_t media_dropped(const media_tbl *t) { return t ? t->dropped : 0; }
+const char *media_ep_call_id(const media_ep *e) { return e->call ? e->call->call_id : ""; }
 
 static void ep_key(const imsec_addr *a, uint16_t port, uint8_t key[19])
 {
@@ -98,7 +99,6 @@ static void call_unlink(media_tbl *t, media_ep *e)
         *pp = e->call_next;
     e->call = NULL;
     e->call_next = NULL;
-    e->call_id = NULL;
     if (!c->head) {
         tbl_remove(&t->calls, &c->n);
         free(c);
@@ -114,7 +114,6 @@ static bool call_link(media_tbl *t, media_ep *e, const char *call_id)
     if (!c)
         return false;
     e->call = c;
-    e->call_id = c->call_id;
     e->call_next = c->head;
     c->head = e;
     return true;
@@ -186,7 +185,7 @@ static void add_ep(media_tbl *t, const imsec_addr *a, uint16_t port, uint8_t sid
             return;
         }
     } else {
-        if (e->side == side && e->call_id && strcmp(e->call_id, call_id) == 0)
+        if (e->side == side && e->call && strcmp(e->call->call_id, call_id) == 0)
             return; /* re-offer of the same endpoint: keep the counters */
         /* Another dialog (or side) took the endpoint over: start afresh, in place. */
         call_unlink(t, e);
@@ -214,7 +213,7 @@ void media_on_sip(media_tbl *t, const st_msg *ev)
         for (media_ep *e = n ? TBL_ENTRY(n, media_call, n)->head : NULL; e; e = e->call_next)
             if (!e->ended) {
                 e->ended = true;
-                e->end_ts = ev->m->ts;
+                e->end_sec = ev->m->ts.sec;
             }
         return;
     }
@@ -265,7 +264,8 @@ void media_on_packet(media_tbl *t, st_state *st, const net_meta *m, uint32_t len
     if (!e)
         return;
     e->pkts++;
-    call_entry *c = st ? st_call_by_id(st, e->call_id, strlen(e->call_id)) : NULL;
+    const char *cid = e->call->call_id;
+    call_entry *c = st ? st_call_by_id(st, cid, strlen(cid)) : NULL;
     if (c) {
         c->media_pkts[e->side ? 1 : 0]++;
         c->media_bytes[e->side ? 1 : 0] += len;

@@ -36,7 +36,7 @@
 typedef struct media_call media_call;
 
 /* What MEDIA-BYPASS reports; allocated with the first such packet, since
- * almost no endpoint ever has one (keeps an endpoint at 120 bytes). */
+ * almost no endpoint ever has one (keeps an endpoint at 104 bytes). */
 typedef struct {
     /* first packet straight from the other side's address (no anchor) */
     uint64_t direct_frame;
@@ -53,11 +53,10 @@ typedef struct media_ep {
     uint8_t key[19];              /* family, address (v4 in 4 bytes, rest 0), port (BE) */
     uint8_t side;                 /* 0: caller (SDP in a request), 1: callee */
     bool ended;                   /* the dialog ended (BYE/failure) */
-    const char *call_id;          /* the owning media_call's copy */
-    media_call *call;
+    media_call *call;             /* Call-ID: media_ep_call_id() */
     struct media_ep *call_next;   /* next endpoint of the same Call-ID */
     uint64_t sdp_frame;
-    imsec_ts end_ts;
+    int64_t end_sec;              /* packet time the dialog ended (seconds) */
     uint64_t pkts;
     media_ev *ev;                 /* NULL until a direct or late packet */
 } media_ep;
@@ -72,6 +71,7 @@ void media_on_sip(media_tbl *t, const st_msg *ev);
 /* One non-SIP UDP datagram; len is the UDP payload length. */
 void media_on_packet(media_tbl *t, st_state *st, const net_meta *m, uint32_t len);
 size_t media_count(const media_tbl *t);
+const char *media_ep_call_id(const media_ep *e);
 const media_ep *media_at(const media_tbl *t, size_t i);
 uint64_t media_dropped(const media_tbl *t);
 
