@@ -16,7 +16,7 @@
  * lookups however many dialogs are up. Each endpoint is also on its
  * Call-ID's list (the other side's addresses, ending a dialog), and on an
  * array in creation order, the order the end-of-input detector reads them
- * in. Bounded by MEDIA_MAX_ENDPOINTS (a memory bound, ~300 B each): when
+ * in. Bounded by MEDIA_MAX_ENDPOINTS (a memory bound, ~130 B each): when
  * full the oldest endpoint goes, counted in media_dropped. */
 #ifndef IMSEC_STATE_MEDIA_H
 #define IMSEC_STATE_MEDIA_H
