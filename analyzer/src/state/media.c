@@ -24,12 +24,6 @@ struct media_tbl {
 
 static void ep_evict(void *owner, tbl_node *n);
 
-static void call_evict(void *owner, tbl_node *n)
-{
-    (void)owner; /* unreachable: calls are bounded by the endpoints */
-    free(TBL_ENTRY(n, media_call, n));
-}
-
 media_tbl *media_new(const bnd_ctx *bnd, const uint8_t hkey[16])
 {
     media_tbl *t = calloc(1, sizeof *t);
@@ -39,7 +33,9 @@ media_tbl *media_new(const bnd_ctx *bnd, const uint8_t hkey[16])
     /* Nothing is allocated here: tables and the order array grow with the
      * endpoints (a capture without SDP costs nothing). */
     tbl_init(&t->eps, MEDIA_MAX_ENDPOINTS, hkey, ep_evict, t);
-    tbl_init(&t->calls, MEDIA_MAX_ENDPOINTS, hkey, call_evict, t);
+    /* A Call-ID record lives exactly while it has endpoints, so the endpoint
+     * bound bounds them too: this table must never evict on its own. */
+    tbl_init(&t->calls, UINT32_MAX, hkey, NULL, t);
     return t;
 }
 

@@ -31,7 +31,9 @@
 #include "state/boundary.h"
 #include "state/state.h"
 
+#ifndef MEDIA_MAX_ENDPOINTS /* overridable to test eviction */
 #define MEDIA_MAX_ENDPOINTS (1u << 20)
+#endif
 
 typedef struct media_call media_call;
 
