@@ -215,7 +215,7 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
     detect_set_boundary(e->det, e->bnd);
     netctx_init(&e->nctx, rules_config_site(cfg));
     detect_set_netctx(e->det, &e->nctx);
-    e->media = media_new(e->bnd);
+    e->media = media_new(e->bnd, hkey);
     if (!e->media) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         goto fail;

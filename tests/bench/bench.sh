@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # imsec benchmark harness (issue 3): throughput against the raw libpcap loop,
 # tshark and sngrep on the same generated IMS capture, and memory growth per
-# tracked dialog.  See tests/bench/README.md for what each column means.
+# tracked dialog and per registration.  See tests/bench/README.md for what each column means.
 #
 #   tests/bench/bench.sh [--runs N] [--size 100mb|1gb|NNmb] [--traffic sip|mixed|both]
 #                        [--keep] [--no-memory] [--no-throughput] [--imsec PATH]
@@ -196,21 +196,23 @@ if [ "$THROUGHPUT" -eq 1 ]; then
   fi
 fi
 
-# --- memory growth per dialog ------------------------------------------------
+# --- memory growth per dialog and per registration --------------------------
 if [ "$MEMORY" -eq 1 ]; then
   if [ "$HAVE_IMSEC" -eq 1 ]; then
-    for n in "${MEM_SIZES[@]}"; do
-      gen "dialogs-$n" --dialogs-concurrent "$n" --seed "$SEED" -q
-      f=$GEN_OUT
-      meta "packets:dialogs-$n" "$("$RAWLOOP" "$f" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')"
-      meta "bytes:dialogs-$n" "$(stat -c %s "$f")"
-      meta "file:dialogs-$n" "$f"
-      # one extra run that keeps the EVE output, for the dialog/eviction counts
-      "$IMSEC" -q --format eve -o "$OUT/dialogs-$n.eve" "$f" </dev/null >/dev/null 2>&1 || true
-      meta "eve:dialogs-$n" "$OUT/dialogs-$n.eve"
-      for r in $(seq 1 "$RUNS"); do
-        echo "[dialogs-$n] run $r/$RUNS" >&2
-        measure "dialogs-$n" imsec "$f" 0,1 "$r" "$IMSEC" -q --format eve -o /dev/null "$f"
+    for kind in dialogs registrations; do
+      for n in "${MEM_SIZES[@]}"; do
+        gen "$kind-$n" "--$kind-concurrent" "$n" --seed "$SEED" -q
+        f=$GEN_OUT
+        meta "packets:$kind-$n" "$("$RAWLOOP" "$f" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')"
+        meta "bytes:$kind-$n" "$(stat -c %s "$f")"
+        meta "file:$kind-$n" "$f"
+        # one extra run that keeps the EVE output, for the counts and evictions
+        "$IMSEC" -q --format eve -o "$OUT/$kind-$n.eve" "$f" </dev/null >/dev/null 2>&1 || true
+        meta "eve:$kind-$n" "$OUT/$kind-$n.eve"
+        for r in $(seq 1 "$RUNS"); do
+          echo "[$kind-$n] run $r/$RUNS" >&2
+          measure "$kind-$n" imsec "$f" 0,1 "$r" "$IMSEC" -q --format eve -o /dev/null "$f"
+        done
       done
     done
   else

@@ -17,8 +17,10 @@ TARGETS = {
     "imsec_vs_rawloop_pps_min": 0.5,   # on the SIP-only file
     "imsec_vs_tshark_speedup_min": 20.0,
     "imsec_vs_sngrep_speedup_min": 1.0,  # strictly faster
-    "rss_per_dialog_bytes_max": 1024,
+    "rss_per_dialog_bytes_max": 600,         # issue 12 (was 1024 in issue 3)
+    "rss_per_registration_bytes_max": 1024,  # issue 12
 }
+MEM_KINDS = ("dialogs", "registrations")  # label prefix = stats key = evictions key
 
 
 def load(runs_path, meta_path):
@@ -122,7 +124,7 @@ def main():
               " CPU, wall times (and ratios) are pessimistic; compare the cpu s column"
               % "/".join("%.2f" % x for x in loads))
     for label, res in results.items():
-        if label.startswith("dialogs-"):
+        if label.split("-")[0] in MEM_KINDS:
             continue
         summary["throughput"][label] = res
         print()
@@ -168,12 +170,16 @@ def main():
                     print("  %s runs at %.3f of the raw loop's packets/s (imsec ratios need build/imsec)"
                           % (o, raw["median_wall_s"] / res["tools"][o]["median_wall_s"]))
 
-    # ---- memory growth
-    mem = [(lab, res) for lab, res in results.items() if lab.startswith("dialogs-")]
-    if mem:
+    # ---- memory growth, per dialog and per registration
+    memsum = {}
+    for kind in MEM_KINDS:
+        one = kind[:-1]  # "dialog", "registration"
+        mem = [(lab, res) for lab, res in results.items() if lab.startswith(kind + "-")]
+        if not mem:
+            continue
         print()
-        print("memory growth: imsec peak RSS with N dialogs open at once")
-        print("  %-16s %10s %12s %9s  %s" % ("file", "dialogs", "peak RSS", "wall s", "imsec stats"))
+        print("memory growth: imsec peak RSS with N %s open at once" % kind)
+        print("  %-20s %10s %12s %9s  %s" % ("file", kind, "peak RSS", "wall s", "imsec stats"))
         pts = []
         for lab, res in sorted(mem, key=lambda kv: int(kv[0].split("-")[1])):
             n = int(lab.split("-")[1])
@@ -182,25 +188,27 @@ def main():
             res["imsec_stats"] = st
             note = ""
             if st:
-                ev = (st.get("evictions") or {}).get("dialogs")
-                note = "dialogs=%s evictions=%s" % (st.get("dialogs"), ev)
-                if st.get("dialogs") != n or ev:
-                    note += "  WARNING: expected dialogs=%d evictions=0" % n
+                ev = (st.get("evictions") or {}).get(kind)
+                note = "%s=%s evictions=%s" % (kind, st.get(kind), ev)
+                if st.get(kind) != n or ev:
+                    note += "  WARNING: expected %s=%d evictions=0" % (kind, n)
             else:
                 note = "(no stats record in %s)" % meta.get("eve:" + lab, "?")
             if x:
                 pts.append((n, x["peak_rss_kib"]))
-                print("  %-16s %10d %9.1f MiB %9.3f  %s" % (lab, n, x["peak_rss_kib"] / 1024.0,
+                print("  %-20s %10d %9.1f MiB %9.3f  %s" % (lab, n, x["peak_rss_kib"] / 1024.0,
                                                             x["median_wall_s"], note))
-        memsum = {"points": {lab: res for lab, res in mem}}
+        memsum.setdefault("points", {}).update({lab: res for lab, res in mem})
         if len(pts) >= 2:
             (n1, r1), (n2, r2) = pts[0], pts[-1]
             per = (r2 - r1) * 1024.0 / (n2 - n1)
-            memsum["rss_per_dialog_bytes"] = per
-            memsum["formula"] = "(rss(%d) - rss(%d)) / %d" % (n2, n1, n2 - n1)
-            print("  RSS per dialog = (%.1f MiB - %.1f MiB) / %d = %.0f bytes (target <= 1024: %s)"
-                  % (r2 / 1024.0, r1 / 1024.0, n2 - n1, per,
-                     "PASS" if per <= TARGETS["rss_per_dialog_bytes_max"] else "FAIL"))
+            target = TARGETS["rss_per_%s_bytes_max" % one]
+            memsum["rss_per_%s_bytes" % one] = per
+            memsum["formula_%s" % one] = "(rss(%d) - rss(%d)) / %d" % (n2, n1, n2 - n1)
+            print("  RSS per %s = (%.1f MiB - %.1f MiB) / %d = %.0f bytes (target <= %d: %s)"
+                  % (one, r2 / 1024.0, r1 / 1024.0, n2 - n1, per, target,
+                     "PASS" if per <= target else "FAIL"))
+    if memsum:
         summary["memory"] = memsum
     elif "memory_skipped" in meta:
         print()

@@ -838,6 +838,22 @@ def run_mix(args, w):
                 transfers=sim.transfers, options=sim.options)
 
 
+def run_registrations(args, w):
+    """N UEs each complete one IMS AKA registration (unprotected REGISTER,
+    401 with Security-Server, protected REGISTER with Security-Verify, 200),
+    one new UE every 0.5 ms, and stay registered: no re-registration and no
+    de-registration, so every registration is held at the end of the file.
+    All UEs use UDP so no TCP flow state is mixed in."""
+    args.tcp_share = 0.0
+    args.ues = args.registrations_concurrent
+    sim = Sim(args, w)
+    gap = 500  # us between UE starts: 2000 registrations per second
+    for i, ue in enumerate(sim.ues):
+        sim.spawn(sim.register(ue), i * gap)
+    sim.run()
+    return dict(registrations=sim.registrations, ues=len(sim.ues))
+
+
 def run_dialogs(args, w):
     """N dialogs set up (one new call every 0.5 ms, their transactions
     overlapping), all left open, then all released.  The whole capture spans
@@ -946,6 +962,8 @@ def main(argv=None):
                     help="IP MTU: larger UDP messages are sent as IPv4 fragments (0 = never)")
     ap.add_argument("--dialogs-concurrent", type=int, default=0, metavar="N",
                     help="memory-test mode: N dialogs open at once, then released")
+    ap.add_argument("--registrations-concurrent", type=int, default=0, metavar="N",
+                    help="memory-test mode: N UEs registered at once (IMS AKA, UDP), never released")
     ap.add_argument("--quiet", "-q", action="store_true")
     args = ap.parse_args(argv)
 
@@ -957,9 +975,9 @@ def main(argv=None):
         args.calls = p.get("calls", 100)
     if args.target_mb is None and not args.total_calls:
         args.target_mb = p.get("target_mb", 100)
-    if args.ues < 3 and not args.dialogs_concurrent:
+    if args.ues < 3 and not args.dialogs_concurrent and not args.registrations_concurrent:
         ap.error("--ues must be at least 3")
-    if args.ues > 0x3FFFF or args.dialogs_concurrent > 0x3FFFF:
+    if max(args.ues, args.dialogs_concurrent, args.registrations_concurrent) > 0x3FFFF:
         ap.error("at most 262143 UEs/dialogs (10.45.0.0 - 10.48.255.255)")
 
     seed_rng = random.Random(args.seed ^ 0x5EED)
@@ -971,6 +989,8 @@ def main(argv=None):
     try:
         if args.dialogs_concurrent:
             info = run_dialogs(args, w)
+        elif args.registrations_concurrent:
+            info = run_registrations(args, w)
         else:
             info = run_mix(args, w)
     finally:

@@ -129,7 +129,7 @@ static void bypass_emit(detect_ctx *dc, const detect_rule *r, const media_ep *e,
     f.trigger_frame = frame;
     detect_finding_frame(&f, frame);
     detect_finding_frame(&f, e->sdp_frame);
-    snprintf(f.call_id, sizeof f.call_id, "%s", e->call_id);
+    snprintf(f.call_id, sizeof f.call_id, "%s", media_ep_call_id(e));
     char s[IMSEC_ADDRSTRLEN], d[IMSEC_ADDRSTRLEN];
     detect_finding_reason(&f, "%s: %s:%u -> %s:%u (%s SDP endpoint, frame %llu; %llu packets)",
                           what, imsec_addr_str(&t->src, s), (unsigned)t->sport,
@@ -146,13 +146,16 @@ static void bypass_on_end(detect_ctx *dc, const detect_rule *r)
     int64_t grace = r->p[0];
     for (size_t i = 0; i < media_count(mt); i++) {
         const media_ep *e = media_at(mt, i);
-        if (e->direct_frame && bnd_has_anchors(b))
-            bypass_emit(dc, r, e, e->direct_frame, e->direct_ts, &e->direct_tuple,
+        const media_ev *v = e->ev;
+        if (!v)
+            continue;
+        if (v->direct_frame && bnd_has_anchors(b))
+            bypass_emit(dc, r, e, v->direct_frame, v->direct_ts, &v->direct_tuple,
                         "media flows straight between the dialog's endpoints, past the declared "
                         "anchors");
-        if (e->late_last_frame &&
-            (e->late_last_ts.sec - e->end_ts.sec) > grace)
-            bypass_emit(dc, r, e, e->late_first_frame, e->late_first_ts, &e->late_tuple,
+        if (v->late_last_frame &&
+            (v->late_last_ts.sec - e->end_sec) > grace)
+            bypass_emit(dc, r, e, v->late_first_frame, v->late_first_ts, &v->late_tuple,
                         "media sent to an address learned from a dialog after it ended");
     }
 }

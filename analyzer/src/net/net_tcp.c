@@ -9,10 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/siphash.h"
+#include "base/tbl.h"
 
 #define TCP_KEYLEN 37 /* family, addr A[16], port A[2], addr B[16], port B[2] */
-#define TCP_NONE (-1)
 
 typedef struct tcp_seg {
     struct tcp_seg *next;
@@ -31,11 +30,13 @@ typedef struct {
     int64_t ooo_since;
 } tcp_dir;
 
+/* Flows are allocated when their first segment arrives and freed when they
+ * end: a capture with no TCP costs nothing (a pool of max_flows flows used
+ * to be allocated at start, 23 MB at the default limits). */
 typedef struct {
+    tbl_node n; /* key = key[], LRU = least recently seen first */
     uint8_t key[TCP_KEYLEN];
-    bool used, tls_counted;
-    int32_t hnext, prev, next; /* bucket chain; LRU list, least recent first */
-    uint32_t bucket;
+    bool tls_counted;
     int64_t last_sec;
     tcp_dir dir[2];
 } tcp_flow;
@@ -43,15 +44,12 @@ typedef struct {
 struct net_tcp {
     imsec_stats *st;
     net_sink sink;
-    uint8_t hkey[16];
-    uint32_t max_flows, max_flow_bytes, timeout;
+    uint32_t max_flow_bytes, timeout;
     uint64_t max_total, total, overlaps;
-    tcp_flow *flows;
-    int32_t *buckets;
-    uint32_t nbuckets;
-    int32_t free_head, lru_old, lru_new;
-    uint32_t used;
+    tbl flows;
 };
+
+static void flow_evict(void *owner, tbl_node *n);
 
 net_tcp *net_tcp_new(const net_limits *lim, const uint8_t hashkey[16], imsec_stats *st,
                      const net_sink *sink)
@@ -61,33 +59,15 @@ net_tcp *net_tcp_new(const net_limits *lim, const uint8_t hashkey[16], imsec_sta
         return NULL;
     t->st = st;
     t->sink = *sink;
-    memcpy(t->hkey, hashkey, 16);
-    t->max_flows = lim->tcp_max_flows ? lim->tcp_max_flows : 1;
     t->max_flow_bytes = lim->tcp_max_flow_bytes ? lim->tcp_max_flow_bytes : 1;
     t->max_total = lim->tcp_max_total;
     t->timeout = lim->tcp_timeout_s;
-    t->nbuckets = 16;
-    while (t->nbuckets < t->max_flows * 2u && t->nbuckets < (1u << 30))
-        t->nbuckets <<= 1;
-    t->flows = calloc(t->max_flows, sizeof *t->flows);
-    t->buckets = malloc(t->nbuckets * sizeof *t->buckets);
-    if (!t->flows || !t->buckets) {
-        free(t->flows);
-        free(t->buckets);
-        free(t);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < t->nbuckets; i++)
-        t->buckets[i] = TCP_NONE;
-    for (uint32_t i = 0; i < t->max_flows; i++)
-        t->flows[i].hnext = i + 1 < t->max_flows ? (int32_t)(i + 1) : TCP_NONE;
-    t->free_head = 0;
-    t->lru_old = t->lru_new = TCP_NONE;
+    tbl_init(&t->flows, lim->tcp_max_flows, hashkey, flow_evict, t);
     return t;
 }
 
 uint64_t net_tcp_overlaps(const net_tcp *t) { return t->overlaps; }
-uint32_t net_tcp_flows(const net_tcp *t) { return t->used; }
+uint32_t net_tcp_flows(const net_tcp *t) { return t->flows.count; }
 
 static uint32_t rel(const tcp_dir *d, uint32_t seq) { return seq - d->next_seq; }
 
@@ -329,47 +309,33 @@ static void dir_close(net_tcp *t, tcp_flow *f, tcp_dir *d)
     d->closed = true;
 }
 
-static void flow_unlink_lru(net_tcp *t, int32_t i)
+/* Deliver what the flow holds (NET_F_FIN), then free it; the flow is
+ * already out of the table. */
+static void flow_close(net_tcp *t, tcp_flow *f)
 {
-    tcp_flow *f = &t->flows[i];
-    if (f->prev != TCP_NONE)
-        t->flows[f->prev].next = f->next;
-    else
-        t->lru_old = f->next;
-    if (f->next != TCP_NONE)
-        t->flows[f->next].prev = f->prev;
-    else
-        t->lru_new = f->prev;
-    f->prev = f->next = TCP_NONE;
-}
-
-static void flow_link_new(net_tcp *t, int32_t i)
-{
-    tcp_flow *f = &t->flows[i];
-    f->prev = t->lru_new;
-    f->next = TCP_NONE;
-    if (t->lru_new != TCP_NONE)
-        t->flows[t->lru_new].next = i;
-    else
-        t->lru_old = i;
-    t->lru_new = i;
-}
-
-/* Deliver what the flow holds (NET_F_FIN), then return it to the pool. */
-static void flow_end(net_tcp *t, int32_t i)
-{
-    tcp_flow *f = &t->flows[i];
     dir_close(t, f, &f->dir[0]);
     dir_close(t, f, &f->dir[1]);
-    int32_t *pp = &t->buckets[f->bucket];
-    while (*pp != i)
-        pp = &t->flows[*pp].hnext;
-    *pp = f->hnext;
-    flow_unlink_lru(t, i);
-    memset(f, 0, sizeof *f);
-    f->hnext = t->free_head;
-    t->free_head = i;
-    t->used--;
+    free(f);
+}
+
+static void flow_end(net_tcp *t, tcp_flow *f)
+{
+    tbl_remove(&t->flows, &f->n);
+    flow_close(t, f);
+}
+
+/* The table is full (tcp_max_flows): the least recently seen flow goes. */
+static void flow_evict(void *owner, tbl_node *n)
+{
+    net_tcp *t = owner;
+    t->st->ev_tcp_flows++;
+    flow_close(t, TBL_ENTRY(n, tcp_flow, n));
+}
+
+static tcp_flow *flow_oldest(const net_tcp *t)
+{
+    tbl_node *n = tbl_oldest(&t->flows);
+    return n ? TBL_ENTRY(n, tcp_flow, n) : NULL;
 }
 
 /* Canonical key: the lower (address, port) endpoint first, so both
@@ -389,36 +355,19 @@ static void tcp_key(const imsec_tuple *tu, uint8_t key[TCP_KEYLEN], int *di)
     memcpy(key + 19, *di ? a : b, 18);
 }
 
-static int32_t flow_get(net_tcp *t, const uint8_t key[TCP_KEYLEN])
+/* NULL only when a new flow cannot be allocated (the segment is dropped). */
+static tcp_flow *flow_get(net_tcp *t, const uint8_t key[TCP_KEYLEN])
 {
-    uint64_t h = siphash_24(t->hkey, key, TCP_KEYLEN);
-    uint32_t b = (uint32_t)h & (t->nbuckets - 1);
-    for (int32_t i = t->buckets[b]; i != TCP_NONE; i = t->flows[i].hnext)
-        if (memcmp(t->flows[i].key, key, TCP_KEYLEN) == 0)
-            return i;
-    if (t->free_head == TCP_NONE) {
-        t->st->ev_tcp_flows++;
-        flow_end(t, t->lru_old);
-    }
-    int32_t i = t->free_head;
-    tcp_flow *f = &t->flows[i];
-    t->free_head = f->hnext;
-    memset(f, 0, sizeof *f);
-    memcpy(f->key, key, TCP_KEYLEN);
-    f->used = true;
-    f->bucket = b;
-    f->hnext = t->buckets[b];
-    t->buckets[b] = i;
-    f->prev = f->next = TCP_NONE;
-    flow_link_new(t, i);
-    t->used++;
-    return i;
+    bool created;
+    return tbl_get_or_add(&t->flows, key, TCP_KEYLEN, sizeof(tcp_flow), offsetof(tcp_flow, key),
+                          &created);
 }
 
 static void tcp_expire(net_tcp *t, int64_t now)
 {
-    while (t->lru_old != TCP_NONE && now - t->flows[t->lru_old].last_sec > (int64_t)t->timeout)
-        flow_end(t, t->lru_old);
+    tcp_flow *f;
+    while ((f = flow_oldest(t)) && now - f->last_sec > (int64_t)t->timeout)
+        flow_end(t, f);
 }
 
 static void dir_bound(net_tcp *t, tcp_flow *f, tcp_dir *d, int64_t now)
@@ -439,19 +388,20 @@ void net_tcp_segment(net_tcp *t, const net_meta *m, uint32_t seq, uint8_t flags,
     uint8_t key[TCP_KEYLEN];
     int di;
     tcp_key(&m->t, key, &di);
-    int32_t fi = flow_get(t, key);
-    tcp_flow *f = &t->flows[fi];
+    tcp_flow *f = flow_get(t, key);
+    if (!f)
+        return;
     tcp_dir *d = &f->dir[di];
     if ((flags & NET_TCP_SYN) && d->closed) {
         /* A new connection reusing the ports (RFC 9293 §3.6.1 TIME-WAIT). */
-        flow_end(t, fi);
-        fi = flow_get(t, key);
-        f = &t->flows[fi];
+        flow_end(t, f);
+        f = flow_get(t, key);
+        if (!f)
+            return;
         d = &f->dir[di];
     }
     f->last_sec = now;
-    flow_unlink_lru(t, fi);
-    flow_link_new(t, fi);
+    tbl_touch(&t->flows, &f->n);
     d->last = *m;
     d->last.flags &= ~(uint32_t)(NET_F_GAP | NET_F_FIN);
 
@@ -459,7 +409,7 @@ void net_tcp_segment(net_tcp *t, const net_meta *m, uint32_t seq, uint8_t flags,
         /* RST aborts both directions (RFC 9293 §3.10.7.4). */
         f->dir[di ^ 1].last.frame = m->frame;
         f->dir[di ^ 1].last.ts = m->ts;
-        flow_end(t, fi);
+        flow_end(t, f);
         return;
     }
     if (d->closed)
@@ -505,34 +455,37 @@ void net_tcp_segment(net_tcp *t, const net_meta *m, uint32_t seq, uint8_t flags,
     }
     dir_bound(t, f, d, now);
     if (t->total > t->max_total) {
-        while (t->total > t->max_total && t->lru_old != TCP_NONE && t->lru_old != fi) {
+        tcp_flow *o;
+        while (t->total > t->max_total && (o = flow_oldest(t)) && o != f) {
             t->st->ev_tcp_flows++;
-            flow_end(t, t->lru_old);
+            flow_end(t, o);
         }
     }
     if (d->fin_seen && !d->closed &&
         (d->tls || ((int32_t)(d->fin_seq - d->next_seq) <= 0 && !d->ooo)))
         dir_close(t, f, d);
     if (f->dir[0].closed && f->dir[1].closed)
-        flow_end(t, fi);
+        flow_end(t, f);
 }
 
 void net_tcp_flush(net_tcp *t)
 {
-    while (t->lru_old != TCP_NONE)
-        flow_end(t, t->lru_old);
+    tcp_flow *f;
+    while ((f = flow_oldest(t)))
+        flow_end(t, f);
 }
 
 void net_tcp_free(net_tcp *t)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; i < t->max_flows; i++)
-        if (t->flows[i].used) {
-            dir_free(t, &t->flows[i].dir[0]);
-            dir_free(t, &t->flows[i].dir[1]);
-        }
-    free(t->flows);
-    free(t->buckets);
+    tbl_node *n;
+    while ((n = tbl_pop_oldest(&t->flows))) {
+        tcp_flow *f = TBL_ENTRY(n, tcp_flow, n);
+        dir_free(t, &f->dir[0]);
+        dir_free(t, &f->dir[1]);
+        free(f);
+    }
+    tbl_fini(&t->flows);
     free(t);
 }

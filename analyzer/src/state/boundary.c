@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sip/sip_hdr.h"
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 /* Every REGISTER sender inferred to be a UE, for lookups; the first
  * BND_MAX_INFERRED are also kept in ue[] to describe the inference. */

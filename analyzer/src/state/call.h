@@ -13,7 +13,7 @@
 
 #include "imsec/imsec.h"
 #include "sip/sip_msg.h"
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 typedef enum { CALL_TXN = 0, CALL_DIALOG, CALL_REG } call_kind;
 typedef enum {

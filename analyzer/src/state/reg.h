@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "imsec/imsec.h"
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 typedef enum {
     REG_ST_PENDING = 0, /* REGISTER sent, no answer yet */

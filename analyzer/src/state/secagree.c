@@ -11,7 +11,7 @@
 #include "crypto/milenage.h"
 #include "rules/keys.h"
 #include "sip/sip_hdr.h"
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 /* Index entries. Each points at the sa_reg that owns the set; sa_reg_free
  * and set replacement unlink them, so no entry outlives its owner. */
@@ -121,25 +121,15 @@ sa_ctx *sa_ctx_new(const uint8_t hkey[16], imsec_stats *stats, const keys_set *k
     return c;
 }
 
-static void drain(tbl *t)
-{
-    tbl_node *n;
-    if (!t->buckets)
-        return;
-    while ((n = tbl_pop_oldest(t)))
-        t->evict(t->owner, n);
-    tbl_fini(t);
-}
-
 void sa_ctx_free(sa_ctx *c)
 {
     if (!c)
         return;
-    drain(&c->spis);
-    drain(&c->pairs);
-    drain(&c->rands);
-    drain(&c->ckiks);
-    drain(&c->statics);
+    tbl_drain(&c->spis);
+    tbl_drain(&c->pairs);
+    tbl_drain(&c->rands);
+    tbl_drain(&c->ckiks);
+    tbl_drain(&c->statics);
     free(c);
 }
 

@@ -178,13 +178,6 @@ fail:
     return NULL;
 }
 
-static void drain(tbl *t)
-{
-    tbl_node *n;
-    while ((n = tbl_pop_oldest(t)))
-        t->evict(t->owner, n);
-}
-
 void st_free(st_state *s)
 {
     if (!s)
@@ -199,8 +192,8 @@ void st_free(st_state *s)
         call_entry_free(TBL_ENTRY(n, call_entry, n));
     while ((n = tbl_pop_oldest(&s->regs)))
         reg_release(s, TBL_ENTRY(n, reg_entry, n));
-    drain(&s->terms);
-    drain(&s->impus);
+    tbl_drain(&s->terms);
+    tbl_drain(&s->impus);
     tbl_fini(&s->calls);
     tbl_fini(&s->regs);
     tbl_fini(&s->terms);

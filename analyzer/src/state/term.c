@@ -8,6 +8,8 @@ void term_entry_free(term_entry *t)
         return;
     if (t->key != (char *)(t + 1)) /* a key stored after the entry goes with it */
         free(t->key);
+    if (t->frames != &t->frame1)
+        free(t->frames);
     free(t);
 }
 
@@ -16,6 +18,15 @@ void term_session_add(term_entry *t, uint64_t frame)
     t->alive++;
     if (t->alive > t->peak)
         t->peak = t->alive;
+    if (!t->frames)
+        t->frames = &t->frame1;
+    if (t->ntracked == 1 && t->frames == &t->frame1) {
+        uint64_t *a = malloc(TERM_MAX_TRACKED * sizeof *a);
+        if (!a)
+            return; /* not tracked as evidence; still counted */
+        a[0] = t->frame1;
+        t->frames = a;
+    }
     if (t->ntracked < TERM_MAX_TRACKED)
         t->frames[t->ntracked++] = frame;
 }

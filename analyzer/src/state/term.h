@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "state/tbl.h"
+#include "base/tbl.h"
 
 /* Live sessions remembered as evidence per terminal: enough to cite every
  * session of a limit breach at the default limits (max 4 sessions, 2
@@ -19,7 +19,11 @@ typedef struct term_entry {
     char *key;                          /* owned; may live in the same allocation */
     uint32_t alive;                     /* sessions alive now */
     uint32_t peak;
-    uint64_t frames[TERM_MAX_TRACKED];  /* creating frames of tracked live sessions */
+    /* creating frames of tracked live sessions: frames[0 .. ntracked). Most
+     * terminals have one session at a time, so the first lives in frame1 and
+     * an array of TERM_MAX_TRACKED is allocated for a second one. */
+    uint64_t *frames;                   /* NULL, &frame1, or owned */
+    uint64_t frame1;
     uint8_t ntracked;
     uint32_t det_flags;                 /* per-detector latches (e.g. limit reported) */
 } term_entry;

@@ -187,25 +187,15 @@ xf_ctx *xf_new(uint32_t cap, const uint8_t hkey[16])
     return x;
 }
 
-static void drain(tbl *t)
-{
-    if (!t->buckets)
-        return;
-    tbl_node *n;
-    while ((n = tbl_pop_oldest(t)))
-        t->evict(t->owner, n);
-    tbl_fini(t);
-}
-
 void xf_free(xf_ctx *x)
 {
     if (!x)
         return;
-    drain(&x->sess);
-    drain(&x->senders);
-    drain(&x->regs);
-    drain(&x->terms);
-    drain(&x->contacts);
+    tbl_drain(&x->sess);
+    tbl_drain(&x->senders);
+    tbl_drain(&x->regs);
+    tbl_drain(&x->terms);
+    tbl_drain(&x->contacts);
     free(x);
 }
 

@@ -31,7 +31,7 @@
 #include "sip/sip_msg.h"
 #include "sip/sip_view.h"
 #include "state/ident.h"
-#include "state/tbl.h"
+#include "base/tbl.h"
 #include "state/term.h"
 
 /* A transferred INVITE must follow its REFER within this packet time to be
