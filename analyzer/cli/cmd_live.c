@@ -362,9 +362,11 @@ static void *capture_main(void *arg)
             last = now;
         }
     }
-    /* Packets already in the kernel buffer when stop came are still read. */
+    /* Packets already in the kernel buffer when stop came are still read,
+     * including the partly filled block the kernel hands over only when
+     * its timeout expires. */
     for (int i = 0; i < 64 && !atomic_load(&li->failed); i++)
-        if (cap_live_poll(li->cap, 0, 4096, on_cap_pkt, li, li->err) <= 0)
+        if (cap_live_poll(li->cap, 2 * CAP_LIVE_BLOCK_MS, 4096, on_cap_pkt, li, li->err) <= 0)
             break;
     publish_kstats(li);
     return NULL;

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# imsec benchmark harness (issue 3): throughput against the raw libpcap loop,
-# tshark and sngrep on the same generated IMS capture, and memory growth per
-# tracked dialog and per registration.  See tests/bench/README.md for what each column means.
+# imsec benchmark harness (issues 3 and 12): throughput against the raw
+# libpcap loop, tshark and sngrep on the same generated IMS capture, ESP
+# decryption throughput, and memory growth per tracked dialog and per
+# registration.  See tests/bench/README.md for what each column means.
 #
 #   tests/bench/bench.sh [--runs N] [--size 100mb|1gb|NNmb] [--traffic sip|mixed|both]
-#                        [--keep] [--no-memory] [--no-throughput] [--imsec PATH]
+#                        [--esp-packets N] [--no-esp] [--keep] [--no-memory]
+#                        [--no-throughput] [--imsec PATH]
 #                        [--tools rawloop,imsec,tshark,sngrep] [--seed N]
 #
 # Captures are cached in tests/bench/data/ (git-ignored) and reused when the
 # generator has not changed; files this run had to create are deleted at the
 # end unless --keep is given.  Results: a table on stdout, every single
 # measurement in tests/bench/out/runs.tsv and the medians and ratios in
-# tests/bench/out/summary.json.
+# tests/bench/out/summary.json (its "issue12" object holds every issue-12
+# figure of this one run, checked against the targets).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,13 +28,15 @@ TRAFFIC=both
 KEEP=0
 MEMORY=1
 THROUGHPUT=1
+ESP=1
+ESP_N=200000
 SEED=1
 IMSEC="$ROOT/build/imsec"
 TOOLS="rawloop,imsec,tshark,sngrep"
 TIMEOUT=${BENCH_TIMEOUT:-3600}
 read -r -a MEM_SIZES <<<"${BENCH_MEM_SIZES:-10000 100000}"  # small first, large last
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +46,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --no-memory) MEMORY=0; shift ;;
     --no-throughput) THROUGHPUT=0; shift ;;
+    --esp-packets) ESP_N=$2; shift 2 ;;
+    --no-esp) ESP=0; shift ;;
     --imsec) IMSEC=$2; shift 2 ;;
     --tools) TOOLS=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
@@ -57,6 +64,7 @@ case "$SIZE" in
 esac
 case "$TRAFFIC" in sip|mixed|both) ;; *) echo "bench.sh: --traffic must be sip, mixed or both" >&2; exit 2 ;; esac
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs must be a positive integer" >&2; exit 2; }
+[[ "$ESP_N" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --esp-packets must be a positive integer" >&2; exit 2; }
 
 for need in python3 gcc /usr/bin/time; do
   command -v "$need" >/dev/null || { echo "bench.sh: $need is missing (run scripts/setup.sh)" >&2; exit 2; }
@@ -112,6 +120,7 @@ meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 meta loadavg_start "$(cut -d' ' -f1 /proc/loadavg)"
 meta runs "$RUNS"
 meta size "$SIZE"
+meta esp_packets "$ESP_N"
 
 # --- captures --------------------------------------------------------------
 GEN="$HERE/gen_ims_pcap.py"
@@ -127,6 +136,24 @@ gen() {
     CREATED+=("$f" "$f.tmp")
     python3 "$GEN" "$@" --out "$f.tmp" >&2
     mv "$f.tmp" "$f"
+  else
+    echo "reusing $f" >&2
+  fi
+  GEN_OUT=$f
+}
+
+# gen_esp N: $DATA/esp-N-HASH.pcap and its .keys.json (gen_esp_pcap.py: one
+# IMS AKA registration, then N ESP packets in SA1) unless cached; sets GEN_OUT
+gen_esp() {
+  local gen="$HERE/gen_esp_pcap.py"
+  local f
+  f="$DATA/esp-$1-$(sha1sum "$gen" | cut -c1-8).pcap"
+  if [ ! -s "$f" ] || [ ! -s "${f%.pcap}.keys.json" ]; then
+    echo "generating $f ..." >&2
+    CREATED+=("$f" "${f%.pcap}.keys.json" "$f.tmp.pcap" "$f.tmp.keys.json")
+    python3 "$gen" "$f.tmp.pcap" "$1" >&2
+    mv "$f.tmp.keys.json" "${f%.pcap}.keys.json"
+    mv "$f.tmp.pcap" "$f"
   else
     echo "reusing $f" >&2
   fi
@@ -162,8 +189,14 @@ measure() {
 # not flattered or penalised by it.
 for r in 1 2 3 4 5; do measure overhead true /dev/null 0 "$r" true; done
 
+# throughput LABEL FILE [IMSEC_ARGS...]: every tool on FILE, RUNS times;
+# IMSEC_ARGS (e.g. --keys K for the ESP file) go to imsec before its
+# options, and then only rawloop and imsec run (tshark and sngrep cannot be
+# given the same keys, so their figures would not compare)
 throughput() {
-  local label=$1 file=$2
+  local label=$1 file=$2; shift 2
+  local extra=("$@") others=1
+  [ ${#extra[@]} -eq 0 ] || others=0
   local info
   info=$("$RAWLOOP" "$file")  # warm-up: every tool then reads from the page cache
   meta "packets:$label" "$(sed -n 's/.*packets=\([0-9]*\).*/\1/p' <<<"$info")"
@@ -174,7 +207,8 @@ throughput() {
     echo "[$label] run $r/$RUNS" >&2
     has_tool rawloop && measure "$label" rawloop "$file" 0 "$r" "$RAWLOOP" "$file"
     [ "$HAVE_IMSEC" -eq 1 ] && measure "$label" imsec "$file" 0,1 "$r" \
-        "$IMSEC" -q --format eve -o /dev/null "$file"
+        "$IMSEC" "${extra[@]}" -q --format eve -o /dev/null "$file"
+    [ "$others" -eq 1 ] || continue
     [ "$HAVE_TSHARK" -eq 1 ] && measure "$label" tshark "$file" 0 "$r" \
         tshark -n -r "$file" -Y sip -T fields -e sip.Call-ID
     # -N: no interface (no TTY needed), -q: do not print dialogs, -l: lift the
@@ -193,6 +227,12 @@ if [ "$THROUGHPUT" -eq 1 ]; then
   if [ "$TRAFFIC" = mixed ] || [ "$TRAFFIC" = both ]; then
     gen "ims-$SIZE-mixed-s$SEED" "${SIZE_ARGS[@]}" --seed "$SEED" -q
     throughput "$SIZE-mixed" "$GEN_OUT"
+  fi
+  # ESP (issue 12): keys derived by Milenage from the keys file, every packet
+  # verified (HMAC-SHA-1-96) and decrypted (AES-CBC), inner SIP analysed
+  if [ "$ESP" -eq 1 ]; then
+    gen_esp "$ESP_N"
+    throughput "esp-$ESP_N" "$GEN_OUT" --keys "${GEN_OUT%.pcap}.keys.json"
   fi
 fi
 

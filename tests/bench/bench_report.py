@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarise bench.sh measurements: medians, rates, ratios against the issue-3
-targets; prints a table and writes summary.json.
+and issue-12 targets; prints a table and writes summary.json, whose "issue12"
+object carries every issue-12 figure of the run with its target.
 
 usage: bench_report.py RUNS_TSV META_TSV SUMMARY_JSON
 RUNS_TSV lines: label tool run wall_s maxrss_kb rc file cpu_s
@@ -17,10 +18,21 @@ TARGETS = {
     "imsec_vs_rawloop_pps_min": 0.5,   # on the SIP-only file
     "imsec_vs_tshark_speedup_min": 20.0,
     "imsec_vs_sngrep_speedup_min": 1.0,  # strictly faster
-    "rss_per_dialog_bytes_max": 600,         # issue 12 (was 1024 in issue 3)
-    "rss_per_registration_bytes_max": 1024,  # issue 12
+    "rss_per_dialog_bytes_max": 1024,
 }
-MEM_KINDS = ("dialogs", "registrations")  # label prefix = stats key = evictions key
+# Issue 12 ("Targets"): packets/s on one core, wall clock as the issue
+# measures it, and RSS growth per tracked entry.
+TARGETS_ISSUE12 = {
+    "sip_packets_per_s_min": 1.0e6,
+    "sip_vs_rawloop_min": 0.18,
+    "mixed_packets_per_s_min": 4.0e6,
+    "mixed_vs_rawloop_min": 0.30,
+    "esp_packets_per_s_min": 1.0e6,
+    "rss_per_dialog_bytes_max": 600,
+    "rss_per_registration_bytes_max": 1024,
+}
+# Memory growth series: label prefix -> what one unit is
+MEM_SERIES = {"dialogs": "dialog", "registrations": "registration"}
 
 
 def load(runs_path, meta_path):
@@ -56,6 +68,86 @@ def eve_stats(path):
 
 def fmt(x, spec, width):
     return ("%" + spec) % x if x is not None else "-".rjust(width)
+
+
+def mem_series(label):
+    """The memory series a label belongs to ("dialogs-10000" -> "dialogs"), or None."""
+    kind, _, n = label.partition("-")
+    return kind if kind in MEM_SERIES and n.isdigit() else None
+
+
+def issue12(results, memory, meta):
+    """Every issue-12 figure of this run: rates and ratios per traffic kind,
+    RSS per entry, and one check per target (value, target, pass; value
+    None when the run did not measure it)."""
+    out = {"targets": TARGETS_ISSUE12, "traffic": {}, "checks": {}}
+
+    def kind_of(label):
+        if label.endswith("-sip"):
+            return "sip"
+        if label.endswith("-mixed"):
+            return "mixed"
+        if label.startswith("esp-"):
+            return "esp"
+        return None
+
+    for label, res in results.items():
+        kind = kind_of(label)
+        im = res["tools"].get("imsec")
+        if kind is None or im is None:
+            continue
+        r = res["ratios"]
+        out["traffic"][kind] = {
+            "label": label, "packets": res["packets"],
+            "packets_per_s": im["packets_per_s"],
+            "packets_per_cpu_s": im["packets_per_cpu_s"],
+            "us_per_packet": 1e6 / im["packets_per_s"] if im["packets_per_s"] else None,
+            "vs_rawloop": r.get("imsec_vs_rawloop_pps"),
+            "vs_tshark": r.get("imsec_vs_tshark_speedup"),
+            "vs_sngrep": r.get("imsec_vs_sngrep_speedup"),
+            "rawloop_packets_per_s": (res["tools"].get("rawloop") or {}).get("packets_per_s"),
+        }
+
+    def check(name, value, target, at_least):
+        ok = None if value is None else (value >= target if at_least else value <= target)
+        out["checks"][name] = {"value": value, "target": target,
+                               "op": ">=" if at_least else "<=", "pass": ok}
+
+    t = out["traffic"]
+    for kind in ("sip", "mixed", "esp"):
+        check(kind + "_packets_per_s", (t.get(kind) or {}).get("packets_per_s"),
+              TARGETS_ISSUE12[kind + "_packets_per_s_min"], True)
+        if kind != "esp":
+            check(kind + "_vs_rawloop", (t.get(kind) or {}).get("vs_rawloop"),
+                  TARGETS_ISSUE12[kind + "_vs_rawloop_min"], True)
+    for unit in MEM_SERIES.values():
+        key = "rss_per_%s_bytes" % unit
+        out[key] = memory.get(key)
+        check(key, memory.get(key), TARGETS_ISSUE12[key + "_max"], False)
+    loads = [meta.get(k) for k in ("loadavg_start", "loadavg_end")]
+    out["loadavg"] = "/".join(x for x in loads if x)
+    return out
+
+
+def print_issue12(s):
+    print()
+    print("issue 12 targets (this run; wall-clock packets/s, load average %s)" % (s["loadavg"] or "?"))
+    print("  %-8s %12s %14s %8s %10s %10s %10s" % ("traffic", "packets/s", "packets/cpu-s", "us/pkt",
+                                                   "/rawloop", "x tshark", "x sngrep"))
+    for kind in ("sip", "mixed", "esp"):
+        x = s["traffic"].get(kind)
+        if x is None:
+            print("  %-8s %12s" % (kind, "not measured"))
+            continue
+        print("  %-8s %12s %14s %8s %10s %10s %10s" % (
+            kind, fmt(x["packets_per_s"], ".0f", 12), fmt(x["packets_per_cpu_s"], ".0f", 14),
+            fmt(x["us_per_packet"], ".2f", 8), fmt(x["vs_rawloop"], ".3f", 10),
+            fmt(x["vs_tshark"], ".1f", 10), fmt(x["vs_sngrep"], ".1f", 10)))
+    for name, c in s["checks"].items():
+        v = c["value"]
+        verdict = "not measured" if c["pass"] is None else ("PASS" if c["pass"] else "FAIL")
+        vs = "-" if v is None else ("%.3f" % v if v < 10 else "%.0f" % v)
+        print("  %-32s %12s  target %s %-10g %s" % (name, vs, c["op"], c["target"], verdict))
 
 
 def main():
@@ -98,6 +190,8 @@ def main():
                 "median_cpu_s": statistics.median(r["cpu"] for r in rs)
                 if all(r["cpu"] is not None for r in rs) else None,
             }
+            cpu = res["tools"][tool]["median_cpu_s"]
+            res["tools"][tool]["packets_per_cpu_s"] = packets / cpu if cpu else None
         t = res["tools"]
         ratios = {}
         if "imsec" in t:
@@ -124,7 +218,7 @@ def main():
               " CPU, wall times (and ratios) are pessimistic; compare the cpu s column"
               % "/".join("%.2f" % x for x in loads))
     for label, res in results.items():
-        if label.split("-")[0] in MEM_KINDS:
+        if mem_series(label):
             continue
         summary["throughput"][label] = res
         print()
@@ -136,6 +230,8 @@ def main():
             x = res["tools"].get(tool)
             if x is None:
                 note = "skipped (not built)" if tool == "imsec" and "imsec_missing" in meta else "skipped"
+                if label.startswith("esp-") and tool in ("tshark", "sngrep"):
+                    note = "not run (would need the derived keys)"
                 print("  %-8s %10s %8s %12s %9s %12s  %s" % (tool, "-", "-", "-", "-", "-", note))
                 continue
             note = "" if x["ok"] else "FAILED exit %s" % x["exit_codes"]
@@ -170,16 +266,15 @@ def main():
                     print("  %s runs at %.3f of the raw loop's packets/s (imsec ratios need build/imsec)"
                           % (o, raw["median_wall_s"] / res["tools"][o]["median_wall_s"]))
 
-    # ---- memory growth, per dialog and per registration
-    memsum = {}
-    for kind in MEM_KINDS:
-        one = kind[:-1]  # "dialog", "registration"
-        mem = [(lab, res) for lab, res in results.items() if lab.startswith(kind + "-")]
+    # ---- memory growth, one series per kind of tracked entry
+    summary["memory"] = None
+    for kind, unit in MEM_SERIES.items():
+        mem = [(lab, res) for lab, res in results.items() if mem_series(lab) == kind]
         if not mem:
             continue
         print()
         print("memory growth: imsec peak RSS with N %s open at once" % kind)
-        print("  %-20s %10s %12s %9s  %s" % ("file", kind, "peak RSS", "wall s", "imsec stats"))
+        print("  %-16s %10s %12s %9s  %s" % ("file", kind, "peak RSS", "wall s", "imsec stats"))
         pts = []
         for lab, res in sorted(mem, key=lambda kv: int(kv[0].split("-")[1])):
             n = int(lab.split("-")[1])
@@ -196,24 +291,33 @@ def main():
                 note = "(no stats record in %s)" % meta.get("eve:" + lab, "?")
             if x:
                 pts.append((n, x["peak_rss_kib"]))
-                print("  %-20s %10d %9.1f MiB %9.3f  %s" % (lab, n, x["peak_rss_kib"] / 1024.0,
+                print("  %-16s %10d %9.1f MiB %9.3f  %s" % (lab, n, x["peak_rss_kib"] / 1024.0,
                                                             x["median_wall_s"], note))
-        memsum.setdefault("points", {}).update({lab: res for lab, res in mem})
+        memsum = summary["memory"] or {}
+        if kind == "dialogs":
+            memsum["points"] = {lab: res for lab, res in mem}  # the issue-3 layout
+        else:
+            memsum["points_" + kind] = {lab: res for lab, res in mem}
         if len(pts) >= 2:
             (n1, r1), (n2, r2) = pts[0], pts[-1]
             per = (r2 - r1) * 1024.0 / (n2 - n1)
-            target = TARGETS["rss_per_%s_bytes_max" % one]
-            memsum["rss_per_%s_bytes" % one] = per
-            memsum["formula_%s" % one] = "(rss(%d) - rss(%d)) / %d" % (n2, n1, n2 - n1)
-            print("  RSS per %s = (%.1f MiB - %.1f MiB) / %d = %.0f bytes (target <= %d: %s)"
-                  % (one, r2 / 1024.0, r1 / 1024.0, n2 - n1, per, target,
-                     "PASS" if per <= target else "FAIL"))
-    if memsum:
+            key = "rss_per_%s_bytes" % unit
+            memsum[key] = per
+            memsum["formula" if kind == "dialogs" else "formula_" + kind] = \
+                "(rss(%d) - rss(%d)) / %d" % (n2, n1, n2 - n1)
+            tmax = TARGETS_ISSUE12.get(key + "_max")
+            print("  RSS per %s = (%.1f MiB - %.1f MiB) / %d = %.0f bytes%s"
+                  % (unit, r2 / 1024.0, r1 / 1024.0, n2 - n1, per,
+                     " (issue-12 target <= %d: %s)" % (tmax, "PASS" if per <= tmax else "FAIL")
+                     if tmax else ""))
         summary["memory"] = memsum
-    elif "memory_skipped" in meta:
+    if summary["memory"] is None and "memory_skipped" in meta:
         print()
         print("memory growth: skipped (%s)" % meta["memory_skipped"])
         summary["memory"] = {"skipped": meta["memory_skipped"]}
+
+    summary["issue12"] = issue12(results, summary["memory"] or {}, meta)
+    print_issue12(summary["issue12"])
 
     with open(out_path, "w") as f:
         json.dump(summary, f, indent=2, sort_keys=True)

@@ -48,11 +48,28 @@ cap_live *cap_live_open(const cap_live_opts *o, char err[IMSEC_ERRBUF])
     int bufb = (o->buffer_mib > 0 ? o->buffer_mib : 32);
     if (bufb > 2047)
         bufb = 2047;
-    /* Immediate mode: packets are delivered as they arrive instead of when a
-     * TPACKET_V3 block fills, so findings are not delayed on a quiet link. */
+    /* Buffered mode with a short timeout, not immediate mode. On Linux,
+     * libpcap 1.10 uses TPACKET_V2 in immediate mode and TPACKET_V3
+     * otherwise, and the difference decides the drop rate at high packet
+     * rates:
+     *  - TPACKET_V2 has fixed-size slots. With a full snaplen on an
+     *    interface with offloads (veth, most NICs), libpcap sizes a slot
+     *    for a 64 KiB aggregated packet, so a 64 MiB buffer holds only
+     *    about 500 packets of any size: 2.5 ms at 200 k packets/s, and
+     *    one scheduling hiccup of the capture thread drops packets. Each
+     *    packet also wakes the thread.
+     *  - TPACKET_V3 packs packets at their real size into blocks (256 KiB
+     *    with libpcap's frame size), so the same buffer holds about 100 k
+     *    SIP packets (0.5 s at 200 k/s), and the thread wakes once per
+     *    block. The kernel hands over a partly filled block when the block
+     *    timeout expires, so a packet waits at most CAP_LIVE_BLOCK_MS
+     *    (pcap_set_timeout sets tp_retire_blk_tov); on a busy link blocks
+     *    fill sooner.
+     * The cost is that latency: up to CAP_LIVE_BLOCK_MS before a packet
+     * reaches the engine, negligible for findings. */
     if (pcap_set_snaplen(c->p, snap) != 0 || pcap_set_promisc(c->p, o->promisc ? 1 : 0) != 0 ||
-        pcap_set_immediate_mode(c->p, 1) != 0 || pcap_set_buffer_size(c->p, bufb << 20) != 0 ||
-        pcap_set_timeout(c->p, 100) != 0) {
+        pcap_set_immediate_mode(c->p, 0) != 0 || pcap_set_buffer_size(c->p, bufb << 20) != 0 ||
+        pcap_set_timeout(c->p, CAP_LIVE_BLOCK_MS) != 0) {
         set_err(err, o->iface, "pcap_set", pcap_geterr(c->p));
         goto fail;
     }

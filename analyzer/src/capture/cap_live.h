@@ -61,7 +61,13 @@ typedef struct {
     uint64_t if_dropped;  /* ps_ifdrop */
 } cap_live_counters;
 
-/* Opens, activates (immediate mode, non-blocking) and installs the filter.
+/* Longest time a captured packet waits in a partly filled kernel block
+ * before it can be read (TPACKET_V3 block timeout; see cap_live_open). A
+ * reader that drains the handle at stop polls at least this long once. */
+#define CAP_LIVE_BLOCK_MS 10
+
+/* Opens, activates (buffered TPACKET_V3 with a CAP_LIVE_BLOCK_MS block
+ * timeout, non-blocking) and installs the filter.
  * NULL with err naming the interface and the problem. */
 cap_live *cap_live_open(const cap_live_opts *o, char err[IMSEC_ERRBUF]);
 /* pcap link type (DLT_*) of the handle. */

@@ -14,9 +14,18 @@
 
 #define ESP_HDR_LEN 8
 
+/* CBC decryption runs on an ECB context: P[i] = D_K(C[i]) XOR C[i-1], with
+ * C[-1] = IV (RFC 3602 §2; NIST SP 800-38A §6.2). The key schedule is set
+ * once, padding is disabled once, and an ECB context keeps no chaining
+ * state between calls on whole blocks, so a packet costs one
+ * EVP_DecryptUpdate and an XOR: no per-packet EVP_DecryptInit_ex2,
+ * set_padding or final call, which cost more than the AES-NI work itself
+ * (624 bytes of AES-128: 0.25 us with them, 0.095 us as ECB + XOR; Xeon
+ * 2.6 GHz, OpenSSL 3.0). CTR, GCM and GMAC keep a context in their own
+ * mode and reset only the IV/nonce per packet. */
 struct esp_sa {
     esp_sa_params p;
-    EVP_CIPHER_CTX *cipher; /* NULL for ESP_ENC_NULL */
+    EVP_CIPHER_CTX *cipher; /* NULL for ESP_ENC_NULL; ECB for the CBC algorithms */
     EVP_MAC_CTX *mac;       /* NULL unless an HMAC ICV is checked */
     uint8_t salt[4];        /* CTR nonce / GCM-GMAC salt */
     uint8_t iv_len, icv_len, block;
@@ -204,13 +213,14 @@ int esp_keys_from_ck_ik(esp_enc_alg ealg, esp_auth_alg aalg, const uint8_t ck[16
     return rc;
 }
 
+/* The CBC algorithms map to their ECB block cipher (see struct esp_sa). */
 static const char *esp_cipher_name(esp_enc_alg e, uint32_t aes_len)
 {
     switch (e) {
     case ESP_ENC_DES_EDE3_CBC:
-        return "DES-EDE3-CBC";
+        return "DES-EDE3-ECB";
     case ESP_ENC_AES_CBC:
-        return aes_len == 16 ? "AES-128-CBC" : aes_len == 24 ? "AES-192-CBC" : "AES-256-CBC";
+        return aes_len == 16 ? "AES-128-ECB" : aes_len == 24 ? "AES-192-ECB" : "AES-256-ECB";
     case ESP_ENC_AES_CTR:
         return aes_len == 16 ? "AES-128-CTR" : aes_len == 24 ? "AES-192-CTR" : "AES-256-CTR";
     case ESP_ENC_AES_GCM_16:
@@ -336,7 +346,14 @@ static int esp_check_hmac(esp_sa *sa, const uint8_t *pkt, uint32_t auth_len)
 {
     uint8_t mac[EVP_MAX_MD_SIZE], hi[4];
     size_t mlen = 0;
-    /* NULL key: restart with the key already set (keeps the key schedule). */
+    /* NULL key: restart from the keyed state kept in the context (HMAC
+     * copies its saved inner digest state; OpenSSL 3.0 reallocates the
+     * digest's own context in that copy, two small allocations per packet
+     * we cannot avoid through the public API). EVP_MAC_CTX_dup per packet
+     * would allocate a context, and HMAC written out over EVP_MD_CTX
+     * (saved ipad/opad states, or the pads rehashed) measured no faster:
+     * all three are within noise of 0.7 us for 640 bytes, of which SHA-1
+     * itself is 0.54 us (Xeon 2.6 GHz, OpenSSL 3.0). */
     if (EVP_MAC_init(sa->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(sa->mac, pkt, auth_len) != 1)
         return ESP_E_CRYPTO;
     if (sa->p.esn) {
@@ -391,6 +408,11 @@ static int esp_aead(esp_sa *sa, const uint8_t *pkt, uint32_t len, uint8_t *out, 
     return IMSEC_OK;
 }
 
+static bool esp_cbc(const esp_sa *sa)
+{
+    return sa->p.ealg == ESP_ENC_AES_CBC || sa->p.ealg == ESP_ENC_DES_EDE3_CBC;
+}
+
 static int esp_decrypt(esp_sa *sa, const uint8_t *pkt, uint8_t *out, uint32_t clen)
 {
     const uint8_t *iv = pkt + ESP_HDR_LEN, *ct = iv + sa->iv_len;
@@ -400,18 +422,23 @@ static int esp_decrypt(esp_sa *sa, const uint8_t *pkt, uint8_t *out, uint32_t cl
         memcpy(out, ct, clen);
         return IMSEC_OK;
     }
-    if (sa->p.ealg == ESP_ENC_AES_CTR) {
-        /* RFC 3686 §4: counter block = nonce || IV || 0x00000001 */
-        memcpy(ivbuf, sa->salt, 4);
-        memcpy(ivbuf + 4, iv, 8);
-        esp_put_be32(ivbuf + 12, 1);
-        iv = ivbuf;
-    }
     if (clen % sa->block != 0)
         return ESP_E_BLOCKSIZE;
-    /* Only the IV changes per packet; the key schedule stays in the ctx. */
-    if (EVP_DecryptInit_ex2(sa->cipher, NULL, NULL, iv, NULL) != 1 ||
-        EVP_CIPHER_CTX_set_padding(sa->cipher, 0) != 1 ||
+    if (esp_cbc(sa)) {
+        /* ECB then chain: out ^= IV || C[0 .. clen - block); iv and ct are
+         * contiguous in the packet, and out never aliases it. */
+        if (EVP_DecryptUpdate(sa->cipher, out, &n, ct, (int)clen) != 1 || (uint32_t)n != clen)
+            return ESP_E_CRYPTO;
+        for (uint32_t i = 0; i < clen; i++)
+            out[i] ^= iv[i];
+        return IMSEC_OK;
+    }
+    /* AES-CTR, RFC 3686 §4: counter block = nonce || IV || 0x00000001. A
+     * stream mode: padding does not apply, only the counter is reset. */
+    memcpy(ivbuf, sa->salt, 4);
+    memcpy(ivbuf + 4, iv, 8);
+    esp_put_be32(ivbuf + 12, 1);
+    if (EVP_DecryptInit_ex2(sa->cipher, NULL, NULL, ivbuf, NULL) != 1 ||
         EVP_DecryptUpdate(sa->cipher, out, &n, ct, (int)clen) != 1 ||
         EVP_DecryptFinal_ex(sa->cipher, out + n, &f) != 1 || (uint32_t)(n + f) != clen)
         return ESP_E_CRYPTO;

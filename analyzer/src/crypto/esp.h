@@ -3,7 +3,8 @@
  * keyless heuristic for ESP-NULL.
  *
  * An esp_sa owns its OpenSSL contexts (EVP_CIPHER_CTX, EVP_MAC_CTX) with the
- * key schedules; per packet only the IV/nonce is reset. SA lookup (by SPI,
+ * key schedules; per packet at most the IV/nonce is reset (CBC needs not
+ * even that: it runs on an ECB context, see esp.c). SA lookup (by SPI,
  * destination, registration) belongs to the state layer; this module only
  * opens packets for one SA. An esp_sa is not thread-safe.
  *

@@ -724,12 +724,12 @@ static int open_with(struct esp_sa *sa, const net_meta *m, const uint8_t *pkt, u
     return 1;
 }
 
-static struct esp_sa *static_sa(sa_ctx *c, const net_meta *m, uint32_t spi)
+/* k and h: the SPI key and its hash, shared with the spis table (same
+ * hash key), so a packet is hashed once. */
+static struct esp_sa *static_sa(sa_ctx *c, const net_meta *m, uint32_t spi, const uint8_t k[21],
+                                uint64_t h)
 {
-    uint8_t k[21];
-    spi_key(k, &m->t.dst, spi);
-    uint64_t h = tbl_hash(&c->statics, k, sizeof k);
-    tbl_node *n = tbl_find(&c->statics, k, sizeof k, h);
+    tbl_node *n = tbl_find(&c->statics, k, 21, h);
     if (n)
         return TBL_ENTRY(n, static_sa_entry, n)->sa;
     const keys_sa *ks = c->keys ? keys_find_sa(c->keys, spi, &m->t.src, &m->t.dst) : NULL;
@@ -775,7 +775,7 @@ static struct esp_sa *static_sa(sa_ctx *c, const net_meta *m, uint32_t spi)
         esp_sa_free(sa);
         return NULL;
     }
-    memcpy(e->key, k, sizeof k);
+    memcpy(e->key, k, sizeof e->key);
     e->sa = sa;
     e->n.key = e->key;
     e->n.keylen = sizeof e->key;
@@ -803,9 +803,10 @@ int sa_open_esp(sa_ctx *c, const net_meta *m, const uint8_t *pkt, uint32_t len, 
     uint32_t spi = (uint32_t)pkt[0] << 24 | (uint32_t)pkt[1] << 16 | (uint32_t)pkt[2] << 8 | pkt[3];
     uint8_t k[21];
     spi_key(k, &m->t.dst, spi);
-    tbl_node *n = tbl_find(&c->spis, k, sizeof k, tbl_hash(&c->spis, k, sizeof k));
+    uint64_t h = tbl_hash(&c->spis, k, sizeof k);
+    tbl_node *n = tbl_find(&c->spis, k, sizeof k, h);
     /* An explicit SA from --keys wins: the user said exactly how to open it. */
-    struct esp_sa *st = static_sa(c, m, spi);
+    struct esp_sa *st = static_sa(c, m, spi, k, h);
     if (n) {
         spi_entry *e = TBL_ENTRY(n, spi_entry, n);
         sa_set *s = &e->owner->sets[e->slot];
