@@ -1,8 +1,8 @@
 /* imsec report: the self-contained HTML forensic report.
  *
- * This file runs the engine over the inputs and hands every finding,
- * message and record to output/html, which renders the page; all layout and
- * escaping live there. */
+ * This file runs the engine over the inputs with the HTML sink
+ * (imsec/output.h), which collects every finding, message and record and
+ * renders the page; all layout and escaping live there. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +10,8 @@
 
 #include "cli_common.h"
 #include "imsec/imsec.h"
-#include "output/html.h"
-#include "output/out.h"
+#include "imsec/output.h"
+#include "imsec/sink.h"
 
 typedef struct {
     const char *out_path;
@@ -150,26 +150,21 @@ static int parse(int argc, char **argv, report_opts *o)
 
 typedef struct {
     const report_opts *o;
-    html_report *h;
     bool fail;
     uint64_t findings;
 } report_ctx;
 
-static void on_finding(void *ud, const imsec_finding *f)
+static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
     report_ctx *r = ud;
+    (void)note;
     if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
-        return;
+        return false;
     r->findings++;
     if (f->sev >= r->o->fail_on)
         r->fail = true;
-    html_report_finding(r->h, f);
+    return true;
 }
-
-static void on_message(void *ud, const imsec_msg_rec *m) { html_report_message(((report_ctx *)ud)->h, m); }
-static void on_dialog(void *ud, const imsec_dialog_rec *d) { html_report_dialog(((report_ctx *)ud)->h, d); }
-static void on_reg(void *ud, const imsec_reg_rec *g) { html_report_registration(((report_ctx *)ud)->h, g); }
-static void on_txn(void *ud, const imsec_txn_rec *t) { html_report_txn(((report_ctx *)ud)->h, t); }
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
@@ -209,37 +204,41 @@ int cmd_report(int argc, char **argv)
     char names[1024];
     imsec_config *cfg = NULL;
     cli_run run = {0};
-    html_report *h = NULL;
+    imsec_sink h = {0};
+    imsec_writer w = {0};
     FILE *f = NULL;
     bool to_stdout = strcmp(o.out_path, "-") == 0;
 
     if (cli_load_config(o.rules, o.nrules, o.keys, o.nkeys, o.show_secrets, &cfg) != CLI_EXIT_CLEAN)
         return CLI_EXIT_USAGE;
     input_names(&o, names, sizeof names);
-    html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.show_secrets,
-                    .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
-    h = html_report_new(&ho);
-    if (!h) {
+    imsec_html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.show_secrets,
+                          .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
+    if (imsec_html_sink(&ho, &w, &h) != IMSEC_OK) {
         fprintf(stderr, "imsec: out of memory\n");
         goto done;
     }
-    report_ctx r = {.o = &o, .h = h};
-    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
-                          .on_registration = on_reg, .on_txn = on_txn, .on_message = on_message,
-                          .log = on_log};
-    if (cli_run_files(&run, o.inputs, o.ninputs, cfg, &cb, !o.quiet, &r.findings) != CLI_EXIT_CLEAN)
+    report_ctx r = {.o = &o};
+    imsec_callbacks cb = {.ud = &r, .log = on_log};
+    imsec_engine_opts eo = {.cb = &cb, .select = select_finding, .select_ud = &r, .sinks = &h,
+                            .nsinks = 1, .seed = cli_seed()};
+    if (cli_run_open(&run, o.inputs, o.ninputs) != CLI_EXIT_CLEAN ||
+        cli_run_files(&run, cfg, &eo, !o.quiet, &r.findings) != CLI_EXIT_CLEAN)
         goto done;
 
+    /* The page is written once the run is complete, so a failed run
+     * leaves no half-written file behind. */
     f = to_stdout ? stdout : cli_open_output(o.out_path, err);
     if (!f) {
         fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
-    out_writer w;
-    out_writer_file(&w, f);
+    imsec_writer_file(&w, f);
     uint32_t ndamage = 0;
     const char *damage = cli_run_damage(&run, &ndamage);
-    int wrc = html_report_write(h, &w, imsec_engine_stats(run.e), ndamage ? damage : NULL);
+    imsec_stats_info info = {.damage = ndamage ? damage : NULL};
+    imsec_engine_emit_stats(run.e, &info);
+    int wrc = imsec_engine_close_sinks(run.e, err);
     int crc = to_stdout ? fflush(f) : fclose(f);
     f = NULL;
     if (wrc != 0 || crc != 0) {
@@ -257,7 +256,7 @@ done:
     if (f && !to_stdout)
         fclose(f);
     cli_run_close(&run);
-    html_report_free(h);
+    imsec_sink_free(&h);
     imsec_config_free(cfg);
     return rc;
 }

@@ -10,12 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture/cap_file.h"
 #include "cli_common.h"
-#include "cli_out.h"
-#include "evidence_file.h"
 #include "esp_export.h"
 #include "imsec/imsec.h"
+#include "imsec/output.h"
+#include "imsec/sink.h"
 
 enum { EXIT_CLEAN = CLI_EXIT_CLEAN, EXIT_FINDINGS = CLI_EXIT_FINDINGS, EXIT_USAGE = CLI_EXIT_USAGE };
 
@@ -185,60 +184,34 @@ static int parse_args(int argc, char **argv, cli_opts *o)
     return -1;
 }
 
-/* ---- the analysis run ---- */
+/* ---- the analysis run ----
+ * Sinks, in call order: the output (text or EVE) and, with -w, the
+ * evidence file. The selector applies -Y and --fail-on ahead of both. */
 
 typedef struct {
     const cli_opts *o;
-    cli_out *out;
     bool fail;
     uint64_t shown;
     esp_export *exp;
-    evidence_file *evidence;
 } run_ctx;
 
-static void on_finding(void *ud, const imsec_finding *f)
+static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
     run_ctx *r = ud;
+    (void)note;
     if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
-        return;
+        return false;
     r->shown++;
     if (f->sev >= r->o->fail_on)
         r->fail = true;
-    if (r->evidence)
-        evidence_file_note(r->evidence, f);
-    if (r->o->cmd == CMD_ANALYZE)
-        cli_out_finding(r->out, f);
-}
-
-static void on_dialog(void *ud, const imsec_dialog_rec *d)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_dialog(r->out, d);
-}
-
-static void on_registration(void *ud, const imsec_reg_rec *g)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_registration(r->out, g);
+    return true;
 }
 
 static void on_sa(void *ud, const imsec_sa_rec *s)
 {
     run_ctx *r = ud;
-    if (r->o->cmd != CMD_DIALOGS)
-        return;
-    cli_out_sa(r->out, s);
     if (r->exp)
         esp_export_add(r->exp, s);
-}
-
-static void on_txn(void *ud, const imsec_txn_rec *t)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_txn(r->out, t);
 }
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
@@ -252,15 +225,30 @@ static int load_config(const cli_opts *o, imsec_config **out)
     return cli_load_config(o->rules, o->nrules, o->keys, o->nkeys, o->show_secrets, out);
 }
 
+/* The output sink for -o (or stdout): text or EVE, findings for analyze,
+ * the records table for dialogs. */
+static int output_sink(const cli_opts *o, imsec_writer *w, imsec_sink *out)
+{
+    bool dialogs = o->cmd == CMD_DIALOGS;
+    if (o->format == CLI_EVE) {
+        imsec_eve_opts eo = {.findings = !dialogs, .records = dialogs};
+        return imsec_eve_sink(&eo, w, out);
+    }
+    imsec_text_opts to = {.color = o->color, .findings = !dialogs, .table = dialogs,
+                          .summary = !o->quiet};
+    return imsec_text_sink(&to, w, out);
+}
+
 static int run_analysis(const cli_opts *o)
 {
     int rc = EXIT_USAGE;
     char err[IMSEC_ERRBUF] = "";
     imsec_config *cfg = NULL;
     cli_run run = {0};
-    cli_out *out = NULL;
-    evidence_file *evf = NULL; /* freed at done:, which some paths reach before r exists */
-
+    FILE *f = NULL;
+    imsec_writer w = {0};
+    imsec_sink sinks[2] = {{0}};
+    size_t nsinks = 0;
     esp_export exp = {0};
     if (o->ninputs == 0)
         return usage_error("no input file%s", "");
@@ -273,48 +261,68 @@ static int run_analysis(const cli_opts *o)
     }
     if (load_config(o, &cfg) != EXIT_CLEAN)
         return EXIT_USAGE;
-    out = cli_out_open(o->out_path, o->format, o->cmd == CMD_DIALOGS, o->color, cfg, err);
-    if (!out) {
-        fprintf(stderr, "imsec: %s\n", err);
+    f = !o->out_path || strcmp(o->out_path, "-") == 0 ? stdout : cli_open_output(o->out_path, err);
+    if (!f || output_sink(o, &w, &sinks[nsinks++]) != IMSEC_OK) {
+        fprintf(stderr, "imsec: %s\n", f ? "out of memory" : err);
         goto done;
     }
+    imsec_writer_file(&w, f);
     if (o->export_esp_sa && esp_export_open(&exp, o->export_esp_sa, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
-    run_ctx r = {.o = o, .out = out, .exp = o->export_esp_sa ? &exp : NULL};
-    if (o->evidence_path && !(evf = r.evidence = evidence_file_open(o->evidence_path, err))) {
-        fprintf(stderr, "imsec: %s\n", err);
-        goto done;
+    run_ctx r = {.o = o, .exp = o->export_esp_sa ? &exp : NULL};
+    imsec_sink *evidence = NULL;
+    if (o->evidence_path) {
+        imsec_evidence_file_opts eo = {.path = o->evidence_path, .inputs = o->inputs,
+                                       .ninputs = (size_t)o->ninputs, .cfg = cfg,
+                                       .seed = cli_seed()};
+        evidence = &sinks[nsinks];
+        if (imsec_evidence_file_sink(&eo, evidence, err) != IMSEC_OK) {
+            fprintf(stderr, "imsec: %s\n", err);
+            goto done;
+        }
+        nsinks++;
     }
-    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
-                          .on_registration = on_registration, .on_txn = on_txn, .log = on_log,
-                          .on_sa = on_sa};
-    if (cli_run_files(&run, o->inputs, o->ninputs, cfg, &cb, !o->quiet, &r.shown) != CLI_EXIT_CLEAN)
+    imsec_callbacks cb = {.ud = &r, .log = on_log, .on_sa = r.exp ? on_sa : NULL};
+    imsec_engine_opts eo = {.cb = &cb, .select = select_finding, .select_ud = &r,
+                            .sinks = sinks, .nsinks = nsinks, .seed = cli_seed()};
+    if (cli_run_open(&run, o->inputs, o->ninputs) != CLI_EXIT_CLEAN ||
+        cli_run_files(&run, cfg, &eo, !o->quiet, &r.shown) != CLI_EXIT_CLEAN)
         goto done;
     uint32_t ndamage = 0;
     const char *damage = cli_run_damage(&run, &ndamage);
-    cli_out_finish(out, imsec_engine_stats(run.e), ndamage ? damage : NULL, !o->quiet, o->verbose);
+    imsec_stats_info info = {.damage = ndamage ? damage : NULL};
+    imsec_engine_emit_stats(run.e, &info);
     if (ndamage && !o->quiet && o->format != CLI_TEXT)
         fprintf(stderr, "imsec: %s", damage);
     rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
-    if (r.evidence) {
+    if (evidence) {
         uint64_t written, skipped;
-        if (evidence_file_write(r.evidence, o->inputs, o->ninputs, cfg, &written, &skipped) !=
-            CLI_EXIT_CLEAN)
+        if (evidence->ops->finish(evidence->ud, err) != IMSEC_OK) {
+            fprintf(stderr, "imsec: %s\n", err);
             rc = EXIT_USAGE;
-        else if (!o->quiet)
+        } else if (imsec_evidence_file_counts(evidence, &written, &skipped), !o->quiet) {
             fprintf(stderr, "imsec: %llu evidence frames written to %s%s\n",
                     (unsigned long long)written, o->evidence_path,
                     skipped ? " (frames of another link type left out)" : "");
+        }
     }
 done:
-    evidence_file_free(evf);
-    if (out && cli_out_close(out, err) != 0) {
-        fprintf(stderr, "imsec: %s\n", err);
-        rc = EXIT_USAGE;
+    if (f) {
+        int serr = sinks[0].ops ? sinks[0].ops->finish(sinks[0].ud, err) : IMSEC_OK;
+        bool bad = serr != IMSEC_OK || w.err;
+        if (fflush(f) != 0 || (f != stdout && fclose(f) != 0))
+            bad = true;
+        if (bad) {
+            fprintf(stderr, "imsec: error writing output: %s\n",
+                    errno ? strerror(errno) : imsec_rc_str(serr ? serr : w.err));
+            rc = EXIT_USAGE;
+        }
     }
     cli_run_close(&run); /* before the export closes: SA records leave with the engine */
+    for (size_t i = 0; i < nsinks; i++)
+        imsec_sink_free(&sinks[i]);
     if (esp_export_close(&exp, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;

@@ -1759,3 +1759,76 @@ int html_report_write(html_report *r, out_writer *w, const imsec_stats *st, cons
     free(mp);
     return w->err;
 }
+
+/* ---- the HTML sink (imsec/output.h) ---- */
+
+typedef struct {
+    html_report *h;
+    out_writer *w;
+    int rc;
+} html_sink;
+
+static void hs_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
+{
+    (void)note;
+    html_report_finding(((html_sink *)ud)->h, f);
+}
+
+static void hs_message(void *ud, const imsec_msg_rec *m) { html_report_message(((html_sink *)ud)->h, m); }
+
+static void hs_record(void *ud, const imsec_record *r)
+{
+    html_report *h = ((html_sink *)ud)->h;
+    switch (r->kind) {
+    case IMSEC_REC_DIALOG: html_report_dialog(h, r->u.dialog); break;
+    case IMSEC_REC_REGISTRATION: html_report_registration(h, r->u.reg); break;
+    case IMSEC_REC_TXN: html_report_txn(h, r->u.txn); break;
+    case IMSEC_REC_SA: break; /* the report draws SAs from the messages */
+    }
+}
+
+static void hs_stats(void *ud, const imsec_stats *st, const imsec_stats_info *info)
+{
+    html_sink *s = ud;
+    if (info && info->periodic)
+        return;
+    s->rc = html_report_write(s->h, s->w, st, info ? info->damage : NULL);
+}
+
+static int hs_finish(void *ud, char err[IMSEC_ERRBUF])
+{
+    html_sink *s = ud;
+    if (s->rc)
+        snprintf(err, IMSEC_ERRBUF, "%s", imsec_rc_str(s->rc));
+    return s->rc;
+}
+
+static void hs_free(void *ud)
+{
+    html_sink *s = ud;
+    if (!s)
+        return;
+    html_report_free(s->h);
+    free(s);
+}
+
+static const imsec_sink_ops html_sink_ops = {
+    .name = "html", .on_finding = hs_finding, .on_message = hs_message, .on_record = hs_record,
+    .on_stats = hs_stats, .finish = hs_finish, .free = hs_free,
+};
+
+int imsec_html_sink(const imsec_html_opts *o, imsec_writer *w, imsec_sink *out)
+{
+    out->ops = NULL;
+    html_sink *s = calloc(1, sizeof *s);
+    html_opts ho = {.title = o->title, .inputs = o->inputs, .show_secrets = o->show_secrets,
+                    .all_sections = o->all_sections, .max_sections = o->max_sections,
+                    .seed = o->seed};
+    if (!s || !(s->h = html_report_new(&ho))) {
+        free(s);
+        return IMSEC_E_NOMEM;
+    }
+    s->w = w;
+    *out = (imsec_sink){.ops = &html_sink_ops, .ud = s};
+    return IMSEC_OK;
+}

@@ -293,6 +293,34 @@ static bool parse_mechs(const sip_msg *msg, sip_hdr_type t, sa_mechs *out, uint6
     return true;
 }
 
+static bool mech_eq(const sa_mech *x, const sa_mech *y)
+{
+    return strcmp(x->mech, y->mech) == 0 && strcmp(x->alg, y->alg) == 0 &&
+           strcmp(x->ealg, y->ealg) == 0 && strcmp(x->prot, y->prot) == 0 &&
+           strcmp(x->mod, y->mod) == 0 && x->spi_c == y->spi_c && x->spi_s == y->spi_s &&
+           x->port_c == y->port_c && x->port_s == y->port_s && x->q == y->q;
+}
+
+bool sa_mechs_same(const sa_mechs *a, const sa_mechs *b)
+{
+    bool same = a->n == b->n;
+    for (unsigned i = 0; same && i < a->n; i++)
+        same = mech_eq(&a->m[i], &b->m[i]);
+    return same;
+}
+
+imsec_verify sa_verify_verdict(const sa_reg *r, const sip_msg *msg, uint64_t *server_frame)
+{
+    *server_frame = 0;
+    sa_mechs v;
+    if (!msg->is_request || !parse_mechs(msg, SIP_HDR_SECURITY_VERIFY, &v, 0))
+        return IMSEC_VERIFY_NA;
+    if (!r || !r->server.present)
+        return IMSEC_VERIFY_NO_SERVER;
+    *server_frame = r->server.frame;
+    return sa_mechs_same(&v, &r->server) ? IMSEC_VERIFY_MATCH : IMSEC_VERIFY_MISMATCH;
+}
+
 /* 0, 1, or 2 meaning "more than one": that is all the Gm test needs, and
  * a comma-free single Via header (the common case) needs no list split. */
 static unsigned via_count(const sip_msg *msg)
