@@ -61,7 +61,7 @@ typedef struct {
 static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
     live_ctx *x = ud;
-    if (!cli_rule_selected(x->o->globs, x->o->nglobs, f->rule))
+    if (!cli_rule_selected(x->o->c.globs, x->o->c.nglobs, f->rule))
         return false;
     x->shown++;
     snprintf(note->id, sizeof note->id, "%lld-%06llu", x->id_epoch, (unsigned long long)++x->seq);
@@ -71,14 +71,14 @@ static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
     live_ctx *x = ud;
-    cli_log_stderr(x->o->quiet, x->o->verbose, lvl, module, msg);
+    cli_log_stderr(x->o->c.quiet, x->o->c.verbose, lvl, module, msg);
 }
 
 /* One line, not a flood: the evidence counters keep the rest. */
 static void warn_evidence(live_ctx *x)
 {
     char err[IMSEC_ERRBUF];
-    if (!x->ev || !imsec_evidence_sink_error(x->ev, err)[0] || x->ev_warned || x->o->quiet)
+    if (!x->ev || !imsec_evidence_sink_error(x->ev, err)[0] || x->ev_warned || x->o->c.quiet)
         return;
     fprintf(stderr, "imsec live: %s\n", err);
     x->ev_warned = true;
@@ -202,13 +202,13 @@ static int drop_privileges(const struct passwd *pw)
 /* The output sink: EVE to a file by default, text to a terminal. */
 static int output_sink(const live_opts *o, live_out *out, imsec_sink *s)
 {
-    int fmt = o->format >= 0 ? o->format
-                             : (o->out_path && strcmp(o->out_path, "-") != 0 ? CLI_EVE : CLI_TEXT);
+    int fmt = o->c.format >= 0 ? o->c.format
+                             : (o->c.out_path && strcmp(o->c.out_path, "-") != 0 ? CLI_EVE : CLI_TEXT);
     if (fmt == CLI_EVE) {
         imsec_eve_opts eo = {.findings = true};
         return imsec_eve_sink(&eo, live_out_writer(out), s);
     }
-    imsec_text_opts to = {.color = o->color, .findings = true, .summary = true};
+    imsec_text_opts to = {.color = o->c.color, .findings = true, .summary = true};
     return imsec_text_sink(&to, live_out_writer(out), s);
 }
 
@@ -319,7 +319,7 @@ int cmd_live(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (cli_load_config(o.rules, o.nrules, o.keys, o.nkeys, o.show_secrets, &cfg) != CLI_EXIT_CLEAN)
+    if (cli_load_config(o.c.rules, o.c.nrules, o.c.keys, o.c.nkeys, o.c.show_secrets, &cfg) != CLI_EXIT_CLEAN)
         return CLI_EXIT_USAGE;
 
     /* Everything that needs privileges is opened first: captures, output, evidence. */
@@ -334,7 +334,7 @@ int cmd_live(int argc, char **argv)
     }
     time_t t0 = time(NULL);
     x.id_epoch = (long long)t0;
-    live_out_opts so = {.path = o.out_path, .rotate_bytes = o.rotate_bytes,
+    live_out_opts so = {.path = o.c.out_path, .rotate_bytes = o.rotate_bytes,
                         .rotate_secs = o.rotate_secs, .max_files = o.max_files, .syslog = o.syslog};
     x.out = live_out_open(&so, t0, err);
     if (!x.out) {
@@ -367,7 +367,7 @@ int cmd_live(int argc, char **argv)
                     strerror(errno));
             goto done;
         }
-    } else if (geteuid() == 0 && o.verbose) {
+    } else if (geteuid() == 0 && o.c.verbose) {
         fprintf(stderr, "imsec live: running as root; -Z USER drops privileges after opening\n");
     }
 
@@ -383,7 +383,7 @@ int cmd_live(int argc, char **argv)
     install_signals();
     if (!start_captures(&x))
         goto stop;
-    if (!o.quiet)
+    if (!o.c.quiet)
         for (int i = 0; i < x.nifs; i++)
             fprintf(stderr, "imsec live: listening on %s, link-type %d, filter %s\n",
                     o.ifaces[i], imsec_live_linktype(ifs[i].cap),
@@ -407,7 +407,7 @@ stop:
         (void)drain(&x, &frame_no, o.count ? o.count - frame_no : UINT64_MAX);
     imsec_engine_finish(x.eng);
     emit_stats(&x, mono_now() - start, true);
-    if (!o.quiet) {
+    if (!o.c.quiet) {
         uint64_t kd = 0, rd = 0;
         for (int i = 0; i < x.nifs; i++) {
             kd += atomic_load(&ifs[i].k_drop);

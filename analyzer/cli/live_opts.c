@@ -8,8 +8,9 @@
 
 void live_opts_init(live_opts *o)
 {
-    *o = (live_opts){.format = -1, .promisc = true, .stats_interval = 60.0, .ring_mb = 64,
-                     .ev_ring_mb = 64, .ev_disk_mb = 1024};
+    *o = (live_opts){.promisc = true, .stats_interval = 60.0, .ring_mb = 64, .ev_ring_mb = 64,
+                     .ev_disk_mb = 1024};
+    cli_shared_init(&o->c);
 }
 
 static const char live_usage[] =
@@ -111,10 +112,19 @@ static bool parse_size(const char *s, uint64_t *out)
     return true;
 }
 
-enum {
-    LO_FORMAT = 300, LO_RULES, LO_KEYS, LO_SHOW, LO_COLOR, LO_DURATION, LO_RING, LO_STATS,
-    LO_SYSLOG, LO_EVRING, LO_EVMAX, LO_MEDIA
-};
+enum { LO_DURATION = CLI_OPT_OWN, LO_RING, LO_STATS, LO_SYSLOG, LO_EVRING, LO_EVMAX, LO_MEDIA };
+
+/* Shared options that failed, worded as live always has. */
+static int shared_error(cli_perr e, const char *arg)
+{
+    switch (e) {
+    case CLI_PE_MANY_GLOBS: return live_usage_error("too many -Y", NULL);
+    case CLI_PE_MANY_RULES: return live_usage_error("too many --rules", NULL);
+    case CLI_PE_MANY_KEYS: return live_usage_error("too many --keys", NULL);
+    case CLI_PE_FORMAT: return live_usage_error("unknown --format ", arg);
+    default: return -1;
+    }
+}
 
 int live_opts_parse(int argc, char **argv, live_opts *o)
 {
@@ -123,12 +133,7 @@ int live_opts_parse(int argc, char **argv, live_opts *o)
             fputs(live_help, stdout);
             return CLI_EXIT_CLEAN;
         }
-    static const struct option lo[] = {
-        {"format", required_argument, NULL, LO_FORMAT},
-        {"rules", required_argument, NULL, LO_RULES},
-        {"keys", required_argument, NULL, LO_KEYS},
-        {"show-secrets", no_argument, NULL, LO_SHOW},
-        {"color", no_argument, NULL, LO_COLOR},
+    static const struct option own[] = {
         {"duration", required_argument, NULL, LO_DURATION},
         {"ring", required_argument, NULL, LO_RING},
         {"stats-interval", required_argument, NULL, LO_STATS},
@@ -139,11 +144,21 @@ int live_opts_parse(int argc, char **argv, live_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct option lo[CLI_OPTS_MAX_LONG];
+    char so[CLI_OPTS_MAX_SHORT];
+    if (!cli_opts_build(CLI_CMD_LIVE, own, "i:f:s:B:c:C:G:W:w:Z:ph", lo, so))
+        return CLI_EXIT_USAGE;
     uint64_t v;
     int c;
+    cli_perr pe;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+i:f:s:B:c:o:C:G:W:w:Z:Y:pqvh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        if (cli_opts_apply(CLI_CMD_LIVE, &o->c, c, optarg, &pe)) {
+            if (pe != CLI_PE_NONE)
+                return shared_error(pe, optarg);
+            continue;
+        }
         switch (c) {
         case 'i':
             if (o->nifaces >= LIVE_MAX_IFACES)
@@ -165,7 +180,6 @@ int live_opts_parse(int argc, char **argv, live_opts *o)
             if (!parse_u64(optarg, UINT64_MAX, &o->count) || o->count == 0)
                 return live_usage_error("bad -c: ", optarg);
             break;
-        case 'o': o->out_path = optarg; break;
         case 'C':
             if (!parse_size(optarg, &o->rotate_bytes) || o->rotate_bytes == 0)
                 return live_usage_error("bad -C size (N million bytes, or Nk/Nm/Ng): ", optarg);
@@ -182,35 +196,8 @@ int live_opts_parse(int argc, char **argv, live_opts *o)
             break;
         case 'w': o->evdir = optarg; break;
         case 'Z': o->user = optarg; break;
-        case 'Y':
-            if (o->nglobs >= 16)
-                return live_usage_error("too many -Y", NULL);
-            o->globs[o->nglobs++] = optarg;
-            break;
         case 'p': o->promisc = false; break;
-        case 'q': o->quiet = true; break;
-        case 'v': o->verbose = true; break;
         case 'h': fputs(live_help, stdout); return CLI_EXIT_CLEAN;
-        case LO_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                o->format = CLI_TEXT;
-            else if (strcmp(optarg, "eve") == 0 || strcmp(optarg, "json") == 0)
-                o->format = CLI_EVE;
-            else
-                return live_usage_error("unknown --format ", optarg);
-            break;
-        case LO_RULES:
-            if (o->nrules >= 16)
-                return live_usage_error("too many --rules", NULL);
-            o->rules[o->nrules++] = optarg;
-            break;
-        case LO_KEYS:
-            if (o->nkeys >= 8)
-                return live_usage_error("too many --keys", NULL);
-            o->keys[o->nkeys++] = optarg;
-            break;
-        case LO_SHOW: o->show_secrets = true; break;
-        case LO_COLOR: o->color = true; break;
         case LO_MEDIA: o->media = true; break;
         case LO_SYSLOG: o->syslog = true; break;
         case LO_DURATION:
@@ -241,7 +228,7 @@ int live_opts_parse(int argc, char **argv, live_opts *o)
         return live_usage_error("unexpected argument ", argv[optind]);
     if (o->nifaces == 0)
         return live_usage_error("no interface (-i)", NULL);
-    if ((o->rotate_bytes || o->rotate_secs) && (!o->out_path || strcmp(o->out_path, "-") == 0))
+    if ((o->rotate_bytes || o->rotate_secs) && (!o->c.out_path || strcmp(o->c.out_path, "-") == 0))
         return live_usage_error("-C/-G need -o FILE", NULL);
     return -1;
 }

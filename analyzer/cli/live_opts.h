@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cli_common.h"
+#include "cli_opts.h"
 
 #define LIVE_MAX_IFACES 8
 
@@ -18,8 +19,6 @@ typedef struct {
     bool promisc;
     uint64_t count;
     double duration;
-    const char *out_path;
-    int format; /* -1 auto */
     uint64_t rotate_bytes;
     uint32_t rotate_secs, max_files;
     bool syslog;
@@ -28,13 +27,7 @@ typedef struct {
     uint64_t ring_mb;
     double stats_interval;
     const char *user;
-    const char *globs[16];
-    int nglobs;
-    const char *rules[16];
-    int nrules;
-    const char *keys[8];
-    int nkeys;
-    bool show_secrets, quiet, verbose, color;
+    cli_shared c;  /* -o, --format (-1: auto), -Y, --rules, --keys, ... as for analyze */
 } live_opts;
 
 /* Defaults for every option. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli_common.h"
+#include "cli_opts.h"
 #include "esp_export.h"
 #include "imsec/imsec.h"
 #include "imsec/output.h"
@@ -22,19 +23,8 @@ typedef enum { CMD_ANALYZE, CMD_DIALOGS, CMD_RULES } command;
 
 typedef struct {
     command cmd;
-    cli_format format;
-    const char *out_path;
-    const char *rules[16];
-    int nrules;
-    const char *keys[8];
-    int nkeys;
-    const char *globs[16];
-    int nglobs;
-    const char *inputs[256];
-    int ninputs;
-    imsec_severity fail_on;
-    bool show_secrets, quiet, verbose, color;
-    const char *rules_sub; /* list | check */
+    cli_shared c;              /* the options analyze, report and live share */
+    const char *rules_sub;     /* list | check */
     const char *export_esp_sa; /* dialogs: write derived SAs (Wireshark esp_sa UAT) */
     const char *evidence_path; /* -w: pcap of the frames findings cite, with context */
 } cli_opts;
@@ -103,43 +93,45 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-enum {
-    OPT_FORMAT = 256, OPT_RULES, OPT_KEYS, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_VERSION, OPT_COLOR,
-    OPT_EXPORT_ESP_SA
-};
+enum { OPT_VERSION = CLI_OPT_OWN, OPT_EXPORT_ESP_SA };
+
+/* Shared options that failed, worded as analyze always has. */
+static int shared_error(cli_perr e, const char *arg)
+{
+    switch (e) {
+    case CLI_PE_MANY_INPUTS: return usage_error("too many input files%s", "");
+    case CLI_PE_MANY_GLOBS: return usage_error("too many -Y patterns%s", "");
+    case CLI_PE_MANY_RULES: return usage_error("too many --rules files%s", "");
+    case CLI_PE_MANY_KEYS: return usage_error("too many --keys files%s", "");
+    case CLI_PE_FORMAT: return usage_error("unknown --format '%s' (text, eve or html)", arg);
+    case CLI_PE_SEVERITY: return usage_error("unknown severity '%s' for --fail-on", arg);
+    default: return -1;
+    }
+}
 
 static int parse_args(int argc, char **argv, cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"keys", required_argument, NULL, OPT_KEYS},
-        {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
-        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-        {"color", no_argument, NULL, OPT_COLOR},
+    static const struct option own[] = {
         {"export-esp-sa", required_argument, NULL, OPT_EXPORT_ESP_SA},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct option lo[CLI_OPTS_MAX_LONG];
+    char so[CLI_OPTS_MAX_SHORT];
+    if (!cli_opts_build(CLI_CMD_ANALYZE, own, "w:h", lo, so))
+        return EXIT_USAGE;
     int c;
+    cli_perr pe;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+r:Y:o:w:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        if (cli_opts_apply(CLI_CMD_ANALYZE, &o->c, c, optarg, &pe)) {
+            if (pe != CLI_PE_NONE)
+                return shared_error(pe, optarg);
+            continue;
+        }
         switch (c) {
-        case 'r':
-            if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-                return usage_error("too many input files%s", "");
-            o->inputs[o->ninputs++] = optarg;
-            break;
-        case 'Y':
-            if (o->nglobs >= (int)(sizeof o->globs / sizeof *o->globs))
-                return usage_error("too many -Y patterns%s", "");
-            o->globs[o->nglobs++] = optarg;
-            break;
-        case 'o': o->out_path = optarg; break;
         case 'w': o->evidence_path = optarg; break;
-        case 'q': o->quiet = true; break;
-        case 'v': o->verbose = true; break;
         case 'h':
             fputs(usage_text, stdout);
             fputs(help_text, stdout);
@@ -147,41 +139,13 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         case OPT_VERSION:
             printf("imsec %s\n", imsec_version());
             exit(EXIT_CLEAN);
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                o->format = CLI_TEXT;
-            else if (strcmp(optarg, "eve") == 0 || strcmp(optarg, "json") == 0)
-                o->format = CLI_EVE;
-            else
-                return usage_error("unknown --format '%s' (text, eve or html)", optarg);
-            break;
-        case OPT_RULES:
-            if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
-                return usage_error("too many --rules files%s", "");
-            o->rules[o->nrules++] = optarg;
-            break;
-        case OPT_KEYS:
-            if (o->nkeys >= (int)(sizeof o->keys / sizeof *o->keys))
-                return usage_error("too many --keys files%s", "");
-            o->keys[o->nkeys++] = optarg;
-            break;
-        case OPT_SHOW_SECRETS: o->show_secrets = true; break;
-        case OPT_COLOR: o->color = true; break;
         case OPT_EXPORT_ESP_SA: o->export_esp_sa = optarg; break;
-        case OPT_FAIL_ON:
-            if (!imsec_severity_parse(optarg, &o->fail_on))
-                return usage_error("unknown severity '%s' for --fail-on", optarg);
-            break;
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    for (; optind < argc; optind++) {
-        if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-            return usage_error("too many input files%s", "");
-        o->inputs[o->ninputs++] = argv[optind];
-    }
-    return -1;
+    pe = cli_opts_operands(&o->c, argc, argv);
+    return pe != CLI_PE_NONE ? shared_error(pe, NULL) : -1;
 }
 
 /* ---- the analysis run ----
@@ -199,10 +163,10 @@ static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note 
 {
     run_ctx *r = ud;
     (void)note;
-    if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
+    if (!cli_rule_selected(r->o->c.globs, r->o->c.nglobs, f->rule))
         return false;
     r->shown++;
-    if (f->sev >= r->o->fail_on)
+    if (f->sev >= r->o->c.fail_on)
         r->fail = true;
     return true;
 }
@@ -217,12 +181,12 @@ static void on_sa(void *ud, const imsec_sa_rec *s)
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
     const run_ctx *r = ud;
-    cli_log_stderr(r->o->quiet, r->o->verbose, lvl, module, msg);
+    cli_log_stderr(r->o->c.quiet, r->o->c.verbose, lvl, module, msg);
 }
 
 static int load_config(const cli_opts *o, imsec_config **out)
 {
-    return cli_load_config(o->rules, o->nrules, o->keys, o->nkeys, o->show_secrets, out);
+    return cli_load_config(o->c.rules, o->c.nrules, o->c.keys, o->c.nkeys, o->c.show_secrets, out);
 }
 
 /* The output sink for -o (or stdout): text or EVE, findings for analyze,
@@ -230,12 +194,12 @@ static int load_config(const cli_opts *o, imsec_config **out)
 static int output_sink(const cli_opts *o, imsec_writer *w, imsec_sink *out)
 {
     bool dialogs = o->cmd == CMD_DIALOGS;
-    if (o->format == CLI_EVE) {
+    if (o->c.format == CLI_EVE) {
         imsec_eve_opts eo = {.findings = !dialogs, .records = dialogs};
         return imsec_eve_sink(&eo, w, out);
     }
-    imsec_text_opts to = {.color = o->color, .findings = !dialogs, .table = dialogs,
-                          .summary = !o->quiet};
+    imsec_text_opts to = {.color = o->c.color, .findings = !dialogs, .table = dialogs,
+                          .summary = !o->c.quiet};
     return imsec_text_sink(&to, w, out);
 }
 
@@ -250,18 +214,18 @@ static int run_analysis(const cli_opts *o)
     imsec_sink sinks[2] = {{0}};
     size_t nsinks = 0;
     esp_export exp = {0};
-    if (o->ninputs == 0)
+    if (o->c.ninputs == 0)
         return usage_error("no input file%s", "");
     if (o->export_esp_sa && o->cmd != CMD_DIALOGS)
         return usage_error("--export-esp-sa belongs to 'imsec dialogs'%s", "");
-    if (o->export_esp_sa && !o->show_secrets) {
+    if (o->export_esp_sa && !o->c.show_secrets) {
         fprintf(stderr, "imsec: --export-esp-sa writes ESP keys (secrets) to %s; "
                         "add --show-secrets to confirm\n", o->export_esp_sa);
         return EXIT_USAGE;
     }
     if (load_config(o, &cfg) != EXIT_CLEAN)
         return EXIT_USAGE;
-    f = !o->out_path || strcmp(o->out_path, "-") == 0 ? stdout : cli_open_output(o->out_path, err);
+    f = !o->c.out_path || strcmp(o->c.out_path, "-") == 0 ? stdout : cli_open_output(o->c.out_path, err);
     if (!f || output_sink(o, &w, &sinks[nsinks++]) != IMSEC_OK) {
         fprintf(stderr, "imsec: %s\n", f ? "out of memory" : err);
         goto done;
@@ -274,8 +238,8 @@ static int run_analysis(const cli_opts *o)
     run_ctx r = {.o = o, .exp = o->export_esp_sa ? &exp : NULL};
     imsec_sink *evidence = NULL;
     if (o->evidence_path) {
-        imsec_evidence_file_opts eo = {.path = o->evidence_path, .inputs = o->inputs,
-                                       .ninputs = (size_t)o->ninputs, .cfg = cfg,
+        imsec_evidence_file_opts eo = {.path = o->evidence_path, .inputs = o->c.inputs,
+                                       .ninputs = (size_t)o->c.ninputs, .cfg = cfg,
                                        .seed = cli_seed()};
         evidence = &sinks[nsinks];
         if (imsec_evidence_file_sink(&eo, evidence, err) != IMSEC_OK) {
@@ -287,14 +251,14 @@ static int run_analysis(const cli_opts *o)
     imsec_callbacks cb = {.ud = &r, .log = on_log, .on_sa = r.exp ? on_sa : NULL};
     imsec_engine_opts eo = {.cb = &cb, .select = select_finding, .select_ud = &r,
                             .sinks = sinks, .nsinks = nsinks, .seed = cli_seed()};
-    if (cli_run_open(&run, o->inputs, o->ninputs) != CLI_EXIT_CLEAN ||
-        cli_run_files(&run, cfg, &eo, !o->quiet, &r.shown) != CLI_EXIT_CLEAN)
+    if (cli_run_open(&run, o->c.inputs, o->c.ninputs) != CLI_EXIT_CLEAN ||
+        cli_run_files(&run, cfg, &eo, !o->c.quiet, &r.shown) != CLI_EXIT_CLEAN)
         goto done;
     uint32_t ndamage = 0;
     const char *damage = cli_run_damage(&run, &ndamage);
     imsec_stats_info info = {.damage = ndamage ? damage : NULL};
     imsec_engine_emit_stats(run.e, &info);
-    if (ndamage && !o->quiet && o->format != CLI_TEXT)
+    if (ndamage && !o->c.quiet && o->c.format != CLI_TEXT)
         fprintf(stderr, "imsec: %s", damage);
     rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
     if (evidence) {
@@ -302,7 +266,7 @@ static int run_analysis(const cli_opts *o)
         if (evidence->ops->finish(evidence->ud, err) != IMSEC_OK) {
             fprintf(stderr, "imsec: %s\n", err);
             rc = EXIT_USAGE;
-        } else if (imsec_evidence_file_counts(evidence, &written, &skipped), !o->quiet) {
+        } else if (imsec_evidence_file_counts(evidence, &written, &skipped), !o->c.quiet) {
             fprintf(stderr, "imsec: %llu evidence frames written to %s%s\n",
                     (unsigned long long)written, o->evidence_path,
                     skipped ? " (frames of another link type left out)" : "");
@@ -326,7 +290,7 @@ done:
     if (esp_export_close(&exp, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;
-    } else if (o->export_esp_sa && !o->quiet && exp.written + exp.skipped) {
+    } else if (o->export_esp_sa && !o->c.quiet && exp.written + exp.skipped) {
         fprintf(stderr, "imsec: %lu ESP SAs written to %s%s\n", exp.written, o->export_esp_sa,
                 exp.skipped ? " (SA sets without keys skipped)" : "");
     }
@@ -347,19 +311,19 @@ static int run_rules(const cli_opts *o)
     }
     int rc = EXIT_CLEAN;
     /* `rules check` validates every file and reports all of them. */
-    for (int i = 0; i < o->ninputs; i++) {
-        if (imsec_config_load_rules(cfg, o->inputs[i], err) != IMSEC_OK) {
+    for (int i = 0; i < o->c.ninputs; i++) {
+        if (imsec_config_load_rules(cfg, o->c.inputs[i], err) != IMSEC_OK) {
             fprintf(stderr, "imsec: %s\n", err);
             rc = EXIT_USAGE;
         } else if (strcmp(o->rules_sub, "check") == 0) {
-            printf("%s: ok\n", o->inputs[i]);
+            printf("%s: ok\n", o->c.inputs[i]);
         }
     }
     if (strcmp(o->rules_sub, "check") == 0) {
-        if (o->ninputs == 0)
+        if (o->c.ninputs == 0)
             printf("built-in rules: ok (%zu rules)\n", imsec_config_rule_count(cfg));
     } else if (rc == EXIT_CLEAN) {
-        if (o->format == CLI_EVE) {
+        if (o->c.format == CLI_EVE) {
             char *js = imsec_config_dump_json(cfg);
             if (js)
                 puts(js);
@@ -405,7 +369,8 @@ static int html_format(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    cli_opts o = {.cmd = CMD_ANALYZE, .format = CLI_TEXT, .fail_on = IMSEC_SEV_HIGH};
+    cli_opts o = {.cmd = CMD_ANALYZE};
+    cli_shared_init(&o.c);
     int argi = 1;
     if (argc > 1) {
         const char *w = argv[1];
@@ -440,6 +405,8 @@ int main(int argc, char **argv)
     int prc = parse_args(argc - argi + 1, argv + argi - 1, &o);
     if (prc >= 0)
         return prc;
+    if (o.c.format < 0)
+        o.c.format = CLI_TEXT;
     if (o.cmd == CMD_RULES)
         return run_rules(&o);
     return run_analysis(&o);
