@@ -4,11 +4,17 @@
  * mutable state, never prints, and never exits. The CLI, the Wireshark
  * plugin and the tests each create their own engine.
  *
- * Life cycle: imsec_config_new -> imsec_config_load_* -> imsec_engine_new ->
- * imsec_engine_feed (per frame, in capture order) -> imsec_engine_finish ->
- * imsec_engine_free.  Findings and records are delivered through callbacks
- * while frames are fed; the structs passed to callbacks are borrowed and
- * valid only during the call. */
+ * Life cycle: imsec_config_new -> imsec_config_load_* -> imsec_engine_new
+ * (or imsec_engine_open with sinks, imsec/sink.h) -> imsec_engine_feed (per
+ * frame, in capture order) -> imsec_engine_finish -> imsec_engine_free.
+ * Findings and records are delivered through callbacks and sinks while
+ * frames are fed; the structs passed to them are borrowed and valid only
+ * during the call.
+ *
+ * The public headers are all a program needs: imsec.h (engine, records,
+ * config), sink.h (the sink interface), output.h (text, EVE, HTML and
+ * evidence sinks), capture.h (capture files and live interfaces) and
+ * sipinfo.h (the security view of one SIP message, for viewers). */
 #ifndef IMSEC_IMSEC_H
 #define IMSEC_IMSEC_H
 
