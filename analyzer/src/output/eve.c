@@ -536,9 +536,15 @@ static void es_free(void *ud)
     free(s);
 }
 
+/* Without records the table has no on_record, so the state does not build
+ * them (live mode emits none). */
 static const imsec_sink_ops eve_sink_ops = {
     .name = "eve", .on_finding = es_finding, .on_record = es_record, .on_stats = es_stats,
     .finish = es_finish, .free = es_free,
+};
+static const imsec_sink_ops eve_sink_ops_norec = {
+    .name = "eve", .on_finding = es_finding, .on_stats = es_stats, .finish = es_finish,
+    .free = es_free,
 };
 
 int imsec_eve_sink(const imsec_eve_opts *o, imsec_writer *w, imsec_sink *out)
@@ -549,6 +555,6 @@ int imsec_eve_sink(const imsec_eve_opts *o, imsec_writer *w, imsec_sink *out)
         return IMSEC_E_NOMEM;
     s->o = *o;
     s->w = w;
-    *out = (imsec_sink){.ops = &eve_sink_ops, .ud = s};
+    *out = (imsec_sink){.ops = o->records ? &eve_sink_ops : &eve_sink_ops_norec, .ud = s};
     return IMSEC_OK;
 }

@@ -481,9 +481,15 @@ static void ts_free(void *ud)
     free(s);
 }
 
+/* Without the table the ops have no on_record, so the state does not
+ * build records nobody prints. */
 static const imsec_sink_ops text_sink_ops = {
     .name = "text", .on_finding = ts_finding, .on_record = ts_record, .on_stats = ts_stats,
     .finish = ts_finish, .free = ts_free,
+};
+static const imsec_sink_ops text_sink_ops_norec = {
+    .name = "text", .on_finding = ts_finding, .on_stats = ts_stats, .finish = ts_finish,
+    .free = ts_free,
 };
 
 int imsec_text_sink(const imsec_text_opts *o, imsec_writer *w, imsec_sink *out)
@@ -494,6 +500,6 @@ int imsec_text_sink(const imsec_text_opts *o, imsec_writer *w, imsec_sink *out)
         return IMSEC_E_NOMEM;
     s->o = *o;
     text_init(&s->t, w, o->color);
-    *out = (imsec_sink){.ops = &text_sink_ops, .ud = s};
+    *out = (imsec_sink){.ops = o->table ? &text_sink_ops : &text_sink_ops_norec, .ud = s};
     return IMSEC_OK;
 }
