@@ -17,8 +17,6 @@
 #include <string.h>
 
 #include "imsec/imsec.h"
-#include "sip/sip_hdr.h"
-#include "sip/sip_msg.h"
 #include "wsp.h"
 
 #ifndef WS_DLL_PUBLIC_DEF
@@ -45,8 +43,6 @@ typedef struct {
     guint32 last_fed;          /* guards against feeding a frame twice */
     guint32 cur_frame;         /* frame being fed */
     bool finished;             /* imsec_engine_finish ran: feed no more */
-    wmem_map_t *servers;       /* Call-ID -> last 401/407 with Security-Server (wsp_msg*) */
-    const wsp_msg *last_server;
 } wsp_session;
 
 static wsp_session sess;
@@ -116,93 +112,6 @@ static void on_finding(void *ud, const imsec_finding *f)
     fr->findings_tail = w;
 }
 
-/* Security-Verify vs Security-Server: compare element by element after
- * parsing both with libimsec (RFC 3329 §2.3.1). */
-static bool secmech_same(const sip_secmech *a, const sip_secmech *b)
-{
-    return imsec_str_eq_ci(a->mech, b->mech) && a->q == b->q && a->has_q == b->has_q &&
-           imsec_str_eq_ci(a->alg, b->alg) && imsec_str_eq_ci(a->ealg, b->ealg) &&
-           imsec_str_eq_ci(a->prot, b->prot) && imsec_str_eq_ci(a->mod, b->mod) &&
-           a->spi_c == b->spi_c && a->spi_s == b->spi_s && a->port_c == b->port_c &&
-           a->port_s == b->port_s && a->has_spi_c == b->has_spi_c &&
-           a->has_spi_s == b->has_spi_s && a->has_port_c == b->has_port_c &&
-           a->has_port_s == b->has_port_s;
-}
-
-typedef struct {
-    const sip_msg *m;
-    const sip_hdr *h;
-    imsec_str rest;
-} secmech_iter;
-
-static void secmech_iter_init(secmech_iter *it, const sip_msg *m, sip_hdr_type t)
-{
-    it->m = m;
-    it->h = sip_msg_hdr(m, t);
-    it->rest = it->h ? it->h->value : IMSEC_STR_NULL;
-}
-
-/* Next element across every header of the type; false at the end. */
-static bool secmech_iter_next(secmech_iter *it, imsec_str *item)
-{
-    while (it->h) {
-        if (imsec_str_list_next(&it->rest, item))
-            return true;
-        it->h = sip_msg_hdr_next(it->m, it->h);
-        it->rest = it->h ? it->h->value : IMSEC_STR_NULL;
-    }
-    return false;
-}
-
-static wsp_verify verify_compare(const sip_msg *vm, const sip_msg *sm)
-{
-    secmech_iter vi, si;
-    secmech_iter_init(&vi, vm, SIP_HDR_SECURITY_VERIFY);
-    secmech_iter_init(&si, sm, SIP_HDR_SECURITY_SERVER);
-    for (;;) {
-        imsec_str v, s;
-        bool hv = secmech_iter_next(&vi, &v), hs = secmech_iter_next(&si, &s);
-        if (!hv && !hs)
-            return WSP_VERIFY_MATCH;
-        if (hv != hs)
-            return WSP_VERIFY_MISMATCH;
-        sip_secmech a, b;
-        if (sip_secmech_parse(v, &a) != IMSEC_OK || sip_secmech_parse(s, &b) != IMSEC_OK ||
-            !secmech_same(&a, &b))
-            return WSP_VERIFY_MISMATCH;
-    }
-}
-
-static void track_security(wsp_msg *w, guint32 frame)
-{
-    sip_hdr hdrs[SIP_MSG_MAX_HDRS];
-    sip_msg m;
-    if (sip_msg_parse(w->data, w->len, SIP_MODE_DATAGRAM, hdrs, SIP_MSG_MAX_HDRS, &m) <= 0)
-        return;
-    if (!m.is_request && (m.status == 401 || m.status == 407) &&
-        sip_msg_hdr(&m, SIP_HDR_SECURITY_SERVER)) {
-        w->server_frame = frame;
-        wmem_map_insert(sess.servers, fdup(w->call_id), w);
-        sess.last_server = w;
-        return;
-    }
-    if (!m.is_request || !sip_msg_hdr(&m, SIP_HDR_SECURITY_VERIFY))
-        return;
-    const wsp_msg *srv = (const wsp_msg *)wmem_map_lookup(sess.servers, w->call_id);
-    if (!srv)
-        srv = sess.last_server; /* a re-REGISTER may use a new Call-ID */
-    if (!srv) {
-        w->verify = WSP_VERIFY_NO_SERVER;
-        return;
-    }
-    sip_hdr shdrs[SIP_MSG_MAX_HDRS];
-    sip_msg sm;
-    if (sip_msg_parse(srv->data, srv->len, SIP_MODE_DATAGRAM, shdrs, SIP_MSG_MAX_HDRS, &sm) <= 0)
-        return;
-    w->verify = verify_compare(&m, &sm);
-    w->server_frame = srv->server_frame;
-}
-
 static void on_message(void *ud, const imsec_msg_rec *m)
 {
     (void)ud;
@@ -223,7 +132,8 @@ static void on_message(void *ud, const imsec_msg_rec *m)
     w->src_role = fdup(m->src_role);
     w->dst_role = fdup(m->dst_role);
     w->sa_frame = frame32(m->sa_frame);
-    track_security(w, at);
+    w->verify = m->verify;
+    w->server_frame = frame32(m->verify_server_frame);
     wsp_frame *fr = frame_get(at);
     if (fr->msgs_tail)
         fr->msgs_tail->next = w;
@@ -250,7 +160,6 @@ static void imsec_init(void)
 {
     char err[IMSEC_ERRBUF] = "";
     session_free();
-    sess.servers = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     sess.cfg = imsec_config_new(err);
     if (!sess.cfg) {
         report_failure("imsec: %s", err);

@@ -1,7 +1,7 @@
 /* render.c: turns the results stored per frame into tree items, expert
  * info and, for SIP that travelled inside ESP, a new data source handed to
- * Wireshark's own SIP dissector. Parses nothing itself: header values are
- * decoded by libimsec's sip_msg/sip_hdr parsers on the stored SIP bytes.
+ * Wireshark's own SIP dissector. Parses nothing itself: the security view
+ * of the stored SIP bytes comes from libimsec (imsec_sip_describe).
  *
  * Items carry no byte range (offset 0, length 0): the stored message may be
  * a TCP reassembly or a decrypted ESP payload, not a span of this frame. */
@@ -12,9 +12,7 @@
 #include <string.h>
 
 #include "imsec/imsec.h"
-#include "sip/sip_hdr.h"
-#include "sip/sip_msg.h"
-#include "rules/config.h"
+#include "imsec/sipinfo.h"
 #include "wsp.h"
 
 static const char *str_dup(packet_info *pinfo, imsec_str s)
@@ -24,7 +22,7 @@ static const char *str_dup(packet_info *pinfo, imsec_str s)
 
 static void add_str(proto_tree *t, int hf, tvbuff_t *tvb, packet_info *pinfo, imsec_str s)
 {
-    if (!imsec_str_empty(s))
+    if (s.len)
         proto_tree_add_string(t, hf, tvb, 0, 0, str_dup(pinfo, s));
 }
 
@@ -68,273 +66,139 @@ static void render_finding(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     col_append_fstr(pinfo->cinfo, COL_INFO, " [imsec %s]", f->rule);
 }
 
-static void malformed(packet_info *pinfo, proto_item *ti, const char *what, imsec_str v)
-{
-    expert_add_info_format(pinfo, ti, &wsp_id.ei_malformed, "imsec: malformed %s: %s", what,
-                           str_dup(pinfo, v));
-}
+/* One message's items (imsec_sip_describe order) become tree items under
+ * t; identities and route entries get a subtree each, opened by their
+ * BEGIN markers. Malformed elements become expert info on the message. */
+typedef struct {
+    tvbuff_t *tvb;
+    packet_info *pinfo;
+    proto_tree *t, *ident, *hide;
+    proto_item *pi;
+    bool show_secrets;
+} render_ctx;
 
-/* ---- Security-Client / -Server / -Verify (RFC 3329 §2.2, TS 33.203 §7.2) ---- */
-static void render_secmech(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *pi,
-                           const char *hname, imsec_str v)
+static void render_secmech(const render_ctx *c, const imsec_sip_item *it)
 {
-    sip_secmech m;
-    if (sip_secmech_parse(v, &m) != IMSEC_OK) {
-        malformed(pinfo, pi, hname, v);
-        return;
-    }
-    proto_item *ti = proto_tree_add_string_format(tree, wsp_id.sec, tvb, 0, 0, str_dup(pinfo, v),
-                                                  "%s: %s", hname, str_dup(pinfo, v));
+    tvbuff_t *tvb = c->tvb;
+    packet_info *pinfo = c->pinfo;
+    proto_item *ti = proto_tree_add_string_format(c->t, wsp_id.sec, tvb, 0, 0,
+                                                  str_dup(pinfo, it->value), "%s: %s", it->header,
+                                                  str_dup(pinfo, it->value));
     proto_tree *t = proto_item_add_subtree(ti, wsp_id.ett_sec);
-    proto_tree_add_string(t, wsp_id.sec_hdr, tvb, 0, 0, hname);
-    add_str(t, wsp_id.sec_mech, tvb, pinfo, m.mech);
-    add_str(t, wsp_id.sec_alg, tvb, pinfo, m.alg);
-    add_str(t, wsp_id.sec_ealg, tvb, pinfo, m.ealg);
-    add_str(t, wsp_id.sec_prot, tvb, pinfo, m.prot);
-    add_str(t, wsp_id.sec_mod, tvb, pinfo, m.mod);
-    if (m.has_spi_c)
-        proto_tree_add_uint(t, wsp_id.sec_spi_c, tvb, 0, 0, m.spi_c);
-    if (m.has_spi_s)
-        proto_tree_add_uint(t, wsp_id.sec_spi_s, tvb, 0, 0, m.spi_s);
-    if (m.has_port_c)
-        proto_tree_add_uint(t, wsp_id.sec_port_c, tvb, 0, 0, m.port_c);
-    if (m.has_port_s)
-        proto_tree_add_uint(t, wsp_id.sec_port_s, tvb, 0, 0, m.port_s);
-    if (m.has_q)
-        proto_tree_add_double(t, wsp_id.sec_q, tvb, 0, 0, m.q / 1000.0);
+    proto_tree_add_string(t, wsp_id.sec_hdr, tvb, 0, 0, it->header);
+    add_str(t, wsp_id.sec_mech, tvb, pinfo, it->u.sec.mech);
+    add_str(t, wsp_id.sec_alg, tvb, pinfo, it->u.sec.alg);
+    add_str(t, wsp_id.sec_ealg, tvb, pinfo, it->u.sec.ealg);
+    add_str(t, wsp_id.sec_prot, tvb, pinfo, it->u.sec.prot);
+    add_str(t, wsp_id.sec_mod, tvb, pinfo, it->u.sec.mod);
+    if (it->u.sec.has_spi_c)
+        proto_tree_add_uint(t, wsp_id.sec_spi_c, tvb, 0, 0, it->u.sec.spi_c);
+    if (it->u.sec.has_spi_s)
+        proto_tree_add_uint(t, wsp_id.sec_spi_s, tvb, 0, 0, it->u.sec.spi_s);
+    if (it->u.sec.has_port_c)
+        proto_tree_add_uint(t, wsp_id.sec_port_c, tvb, 0, 0, it->u.sec.port_c);
+    if (it->u.sec.has_port_s)
+        proto_tree_add_uint(t, wsp_id.sec_port_s, tvb, 0, 0, it->u.sec.port_s);
+    if (it->u.sec.has_q)
+        proto_tree_add_double(t, wsp_id.sec_q, tvb, 0, 0, it->u.sec.q / 1000.0);
 }
 
-static void render_sec_headers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                               proto_item *pi, const sip_msg *m)
+/* Digest / AKA (RFC 2617, RFC 3310, TS 24.229 §7.2A.1, TS 33.203 §6.1) */
+static void render_digest(const render_ctx *c, const imsec_sip_item *it)
 {
-    static const struct { sip_hdr_type t; const char *name; } hs[] = {
-        {SIP_HDR_SECURITY_CLIENT, "Security-Client"},
-        {SIP_HDR_SECURITY_SERVER, "Security-Server"},
-        {SIP_HDR_SECURITY_VERIFY, "Security-Verify"},
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(hs); i++)
-        for (const sip_hdr *h = sip_msg_hdr(m, hs[i].t); h; h = sip_msg_hdr_next(m, h)) {
-            imsec_str rest = h->value, item;
-            while (imsec_str_list_next(&rest, &item))
-                render_secmech(tvb, pinfo, tree, pi, hs[i].name, item);
-        }
-}
-
-/* ---- Digest / AKA (RFC 2617, RFC 3310, TS 24.229 §7.2A.1, TS 33.203 §6.1) ---- */
-static void render_aka_nonce(tvbuff_t *tvb, proto_tree *t, imsec_str nonce)
-{
-    sip_aka_nonce n;
-    if (sip_aka_nonce_parse(nonce, &n) != IMSEC_OK)
-        return; /* not an AKA nonce: nothing to split */
-    proto_item *ti = proto_tree_add_bytes_with_length(t, wsp_id.aka_rand, tvb, 0, 0, n.rand,
-                                                      (gint)sizeof n.rand);
-    proto_tree *at = proto_item_add_subtree(ti, wsp_id.ett_aka);
-    proto_tree_add_bytes_with_length(at, wsp_id.aka_autn, tvb, 0, 0, n.autn, (gint)sizeof n.autn);
-    proto_tree_add_bytes_with_length(at, wsp_id.aka_sqn_ak, tvb, 0, 0, n.sqn_xor_ak,
-                                     (gint)sizeof n.sqn_xor_ak);
-    proto_tree_add_bytes_with_length(at, wsp_id.aka_amf, tvb, 0, 0, n.amf, (gint)sizeof n.amf);
-    proto_tree_add_bytes_with_length(at, wsp_id.aka_mac, tvb, 0, 0, n.mac, (gint)sizeof n.mac);
-    proto_tree_add_uint(at, wsp_id.aka_server_data_len, tvb, 0, 0, n.server_data_len);
-}
-
-static void render_digest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *pi,
-                          const char *hname, imsec_str v, bool show_secrets)
-{
-    sip_digest d;
-    if (sip_digest_parse(v, &d) != IMSEC_OK) {
-        malformed(pinfo, pi, hname, v);
-        return;
-    }
-    proto_item *ti = proto_tree_add_string_format(tree, wsp_id.auth, tvb, 0, 0, hname,
-                                                  "%s: %s", hname, str_dup(pinfo, d.scheme));
+    tvbuff_t *tvb = c->tvb;
+    packet_info *pinfo = c->pinfo;
+    proto_item *ti = proto_tree_add_string_format(c->t, wsp_id.auth, tvb, 0, 0, it->header,
+                                                  "%s: %s", it->header,
+                                                  str_dup(pinfo, it->u.auth.scheme));
     proto_tree *t = proto_item_add_subtree(ti, wsp_id.ett_auth);
-    proto_tree_add_string(t, wsp_id.auth_hdr, tvb, 0, 0, hname);
-    if (d.has_username)
-        add_str(t, wsp_id.auth_username, tvb, pinfo, d.username);
-    add_str(t, wsp_id.auth_realm, tvb, pinfo, d.realm);
-    add_str(t, wsp_id.auth_algorithm, tvb, pinfo, d.algorithm);
-    if (d.has_auts)
-        add_str(t, wsp_id.auth_auts, tvb, pinfo, d.auts);
-    if (d.has_integrity_protected)
-        add_str(t, wsp_id.auth_integrity_protected, tvb, pinfo, d.integrity_protected);
-    proto_tree_add_boolean(t, wsp_id.auth_ck_present, tvb, 0, 0, d.has_ck);
-    proto_tree_add_boolean(t, wsp_id.auth_ik_present, tvb, 0, 0, d.has_ik);
-    if (show_secrets) {
-        if (d.has_ck)
-            add_str(t, wsp_id.auth_ck, tvb, pinfo, d.ck);
-        if (d.has_ik)
-            add_str(t, wsp_id.auth_ik, tvb, pinfo, d.ik);
+    proto_tree_add_string(t, wsp_id.auth_hdr, tvb, 0, 0, it->header);
+    if (it->u.auth.has_username)
+        add_str(t, wsp_id.auth_username, tvb, pinfo, it->u.auth.username);
+    add_str(t, wsp_id.auth_realm, tvb, pinfo, it->u.auth.realm);
+    add_str(t, wsp_id.auth_algorithm, tvb, pinfo, it->u.auth.algorithm);
+    if (it->u.auth.has_auts)
+        add_str(t, wsp_id.auth_auts, tvb, pinfo, it->u.auth.auts);
+    if (it->u.auth.has_integrity_protected)
+        add_str(t, wsp_id.auth_integrity_protected, tvb, pinfo, it->u.auth.integrity_protected);
+    proto_tree_add_boolean(t, wsp_id.auth_ck_present, tvb, 0, 0, it->u.auth.has_ck);
+    proto_tree_add_boolean(t, wsp_id.auth_ik_present, tvb, 0, 0, it->u.auth.has_ik);
+    if (c->show_secrets) {
+        if (it->u.auth.has_ck)
+            add_str(t, wsp_id.auth_ck, tvb, pinfo, it->u.auth.ck);
+        if (it->u.auth.has_ik)
+            add_str(t, wsp_id.auth_ik, tvb, pinfo, it->u.auth.ik);
     }
-    if (d.has_nonce)
-        render_aka_nonce(tvb, t, d.nonce);
+    if (!it->u.auth.aka)
+        return; /* not an AKA nonce: nothing to split */
+    ti = proto_tree_add_bytes_with_length(t, wsp_id.aka_rand, tvb, 0, 0, it->u.auth.rand,
+                                          (gint)sizeof it->u.auth.rand);
+    proto_tree *at = proto_item_add_subtree(ti, wsp_id.ett_aka);
+    proto_tree_add_bytes_with_length(at, wsp_id.aka_autn, tvb, 0, 0, it->u.auth.autn,
+                                     (gint)sizeof it->u.auth.autn);
+    proto_tree_add_bytes_with_length(at, wsp_id.aka_sqn_ak, tvb, 0, 0, it->u.auth.sqn_xor_ak,
+                                     (gint)sizeof it->u.auth.sqn_xor_ak);
+    proto_tree_add_bytes_with_length(at, wsp_id.aka_amf, tvb, 0, 0, it->u.auth.amf,
+                                     (gint)sizeof it->u.auth.amf);
+    proto_tree_add_bytes_with_length(at, wsp_id.aka_mac, tvb, 0, 0, it->u.auth.mac,
+                                     (gint)sizeof it->u.auth.mac);
+    proto_tree_add_uint(at, wsp_id.aka_server_data_len, tvb, 0, 0, it->u.auth.server_data_len);
 }
 
-static void render_auth_headers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                proto_item *pi, const sip_msg *m, bool show_secrets)
+/* Hiding (TS 24.229 §5.10.4 topology hiding, §7.2A tokenized-by): each
+ * entry tokenized or clear, and whether its host is in the home network of
+ * the site profile. */
+static void render_hide(const render_ctx *c, const imsec_sip_item *it)
 {
-    static const struct { sip_hdr_type t; const char *name; } hs[] = {
-        {SIP_HDR_AUTHORIZATION, "Authorization"},
-        {SIP_HDR_PROXY_AUTHORIZATION, "Proxy-Authorization"},
-        {SIP_HDR_WWW_AUTHENTICATE, "WWW-Authenticate"},
-        {SIP_HDR_PROXY_AUTHENTICATE, "Proxy-Authenticate"},
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(hs); i++)
-        for (const sip_hdr *h = sip_msg_hdr(m, hs[i].t); h; h = sip_msg_hdr_next(m, h))
-            render_digest(tvb, pinfo, tree, pi, hs[i].name, h->value, show_secrets);
-}
-
-/* ---- identities and privacy (RFC 3325 §9, RFC 3323 §4.2, RFC 7315) ---- */
-static void render_naddr_list(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, proto_item *pi,
-                              const sip_msg *m, sip_hdr_type type, int hf, const char *what)
-{
-    for (const sip_hdr *h = sip_msg_hdr(m, type); h; h = sip_msg_hdr_next(m, h)) {
-        imsec_str rest = h->value, item;
-        while (imsec_str_list_next(&rest, &item)) {
-            sip_naddr n;
-            if (sip_naddr_parse(item, &n) != IMSEC_OK) {
-                malformed(pinfo, pi, what, item);
-                continue;
-            }
-            add_str(t, hf, tvb, pinfo, n.uri_str);
-        }
-    }
-}
-
-static const char *privacy_obliges(uint32_t bits, packet_info *pinfo)
-{
-    static const struct { uint32_t bit; const char *text; } ob[] = {
-        {SIP_PRIV_NONE, "none: apply no privacy"},
-        {SIP_PRIV_HEADER, "header: obscure headers that reveal the user (Via, Contact, Record-Route)"},
-        {SIP_PRIV_SESSION, "session: anonymise the media (anonymising media relay)"},
-        {SIP_PRIV_USER, "user: remove user-level identity added by intermediaries"},
-        {SIP_PRIV_ID, "id: remove P-Asserted-Identity when leaving the trust domain"},
-        {SIP_PRIV_HISTORY, "history: withhold History-Info"},
-        {SIP_PRIV_CRITICAL, "critical: fail the request if privacy cannot be given"},
-        {SIP_PRIV_UNKNOWN, "unknown value"},
-    };
-    wmem_strbuf_t *sb = wmem_strbuf_new(pinfo->pool, "");
-    for (size_t i = 0; i < G_N_ELEMENTS(ob); i++)
-        if (bits & ob[i].bit)
-            wmem_strbuf_append_printf(sb, "%s%s", wmem_strbuf_get_len(sb) ? "; " : "", ob[i].text);
-    return wmem_strbuf_get_str(sb);
-}
-
-static void render_identity(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *pi,
-                            const sip_msg *m)
-{
-    bool any = sip_msg_hdr(m, SIP_HDR_P_ASSERTED_IDENTITY) ||
-               sip_msg_hdr(m, SIP_HDR_P_PREFERRED_IDENTITY) ||
-               sip_msg_hdr(m, SIP_HDR_P_ASSOCIATED_URI) || sip_msg_hdr(m, SIP_HDR_PRIVACY) ||
-               sip_msg_hdr(m, SIP_HDR_REMOTE_PARTY_ID);
-    if (!any)
-        return;
-    proto_tree *t = proto_tree_add_subtree(tree, tvb, 0, 0, wsp_id.ett_ident, NULL,
-                                           "Identities and privacy");
-    render_naddr_list(tvb, pinfo, t, pi, m, SIP_HDR_P_ASSERTED_IDENTITY, wsp_id.pai,
-                      "P-Asserted-Identity");
-    render_naddr_list(tvb, pinfo, t, pi, m, SIP_HDR_P_PREFERRED_IDENTITY, wsp_id.ppi,
-                      "P-Preferred-Identity");
-    render_naddr_list(tvb, pinfo, t, pi, m, SIP_HDR_P_ASSOCIATED_URI, wsp_id.impu,
-                      "P-Associated-URI");
-    for (const sip_hdr *h = sip_msg_hdr(m, SIP_HDR_PRIVACY); h; h = sip_msg_hdr_next(m, h)) {
-        uint32_t bits = sip_privacy_parse(h->value);
-        add_str(t, wsp_id.privacy, tvb, pinfo, h->value);
-        proto_tree_add_string(t, wsp_id.privacy_obliges, tvb, 0, 0, privacy_obliges(bits, pinfo));
-    }
-    static const char *const rpid_priv[] = {"", "off", "name", "uri", "full"};
-    for (const sip_hdr *h = sip_msg_hdr(m, SIP_HDR_REMOTE_PARTY_ID); h;
-         h = sip_msg_hdr_next(m, h)) {
-        sip_rpid r;
-        if (sip_rpid_parse(h->value, &r) != IMSEC_OK) {
-            malformed(pinfo, pi, "Remote-Party-ID", h->value);
-            continue;
-        }
-        add_str(t, wsp_id.rpid, tvb, pinfo, r.addr.uri_str);
-        if ((unsigned)r.privacy < G_N_ELEMENTS(rpid_priv))
-            add_cstr(t, wsp_id.rpid_privacy, tvb, rpid_priv[r.privacy]);
-    }
-}
-
-/* ---- hiding (TS 24.229 §5.10.4 topology hiding, §7.2A tokenized-by) ----
- * Each Via/Record-Route/Path/Service-Route entry: tokenized (a THIG/IBCF
- * replaced it and says so with tokenized-by) or clear, and whether its host
- * is in the home network of the site profile (home_domains and
- * internal_prefixes of the rules file). */
-/* "home", "foreign", or "unknown" when the site profile lists nothing to
- * decide with (empty lists mean "infer from the traffic" to the engine, and
- * that inference is not part of the public API). */
-static const char *host_network(const imsec_config *cfg, imsec_str host)
-{
-    if (!cfg || imsec_str_empty(host))
-        return "unknown";
-    const rules_site *site = rules_config_site(cfg);
-    imsec_addr a;
-    if (imsec_addr_parse(host.p, host.len, &a)) {
-        if (site->internal_prefixes.n == 0)
-            return "unknown";
-        return rules_prefix_list_match(site->internal_prefixes.v, site->internal_prefixes.n, &a)
-                   ? "home" : "foreign";
-    }
-    if (site->home_domains.n == 0)
-        return "unknown";
-    return rules_site_home_domain(site, host.p, host.len) ? "home" : "foreign";
-}
-
-static void add_hide(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const char *hname,
-                     imsec_str entry, imsec_str host, imsec_str tok_by, bool tokenized,
-                     const imsec_config *cfg)
-{
-    const char *net = host_network(cfg, host);
+    tvbuff_t *tvb = c->tvb;
+    packet_info *pinfo = c->pinfo;
+    bool tokenized = it->u.hide.tokenized;
+    const char *net = it->u.hide.network;
     proto_item *ti = proto_tree_add_string_format(
-        tree, wsp_id.hide, tvb, 0, 0, str_dup(pinfo, entry), "%s: %s [%s, %s]", hname,
-        str_dup(pinfo, entry), tokenized ? "tokenized" : "clear", net);
+        c->hide, wsp_id.hide, tvb, 0, 0, str_dup(pinfo, it->value), "%s: %s [%s, %s]", it->header,
+        str_dup(pinfo, it->value), tokenized ? "tokenized" : "clear", net);
     proto_tree *t = proto_item_add_subtree(ti, wsp_id.ett_hide);
-    proto_tree_add_string(t, wsp_id.hide_hdr, tvb, 0, 0, hname);
-    add_str(t, wsp_id.hide_host, tvb, pinfo, host);
+    proto_tree_add_string(t, wsp_id.hide_hdr, tvb, 0, 0, it->header);
+    add_str(t, wsp_id.hide_host, tvb, pinfo, it->u.hide.host);
     proto_tree_add_boolean(t, wsp_id.hide_tokenized, tvb, 0, 0, tokenized);
     if (tokenized)
-        add_str(t, wsp_id.hide_tokenized_by, tvb, pinfo, tok_by);
+        add_str(t, wsp_id.hide_tokenized_by, tvb, pinfo, it->u.hide.tokenized_by);
     proto_tree_add_string(t, wsp_id.hide_home, tvb, 0, 0, net);
 }
 
-static void render_hiding(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *pi,
-                          const sip_msg *m, const imsec_config *cfg)
+static void render_item(void *ud, const imsec_sip_item *it)
 {
-    static const struct { sip_hdr_type t; const char *name; } hs[] = {
-        {SIP_HDR_VIA, "Via"}, {SIP_HDR_RECORD_ROUTE, "Record-Route"},
-        {SIP_HDR_PATH, "Path"}, {SIP_HDR_SERVICE_ROUTE, "Service-Route"},
-    };
-    proto_tree *t = NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(hs); i++)
-        for (const sip_hdr *h = sip_msg_hdr(m, hs[i].t); h; h = sip_msg_hdr_next(m, h)) {
-            imsec_str rest = h->value, item;
-            while (imsec_str_list_next(&rest, &item)) {
-                if (!t)
-                    t = proto_tree_add_subtree(tree, tvb, 0, 0, wsp_id.ett_hide, NULL,
-                                               "Topology hiding");
-                imsec_str host, tok = IMSEC_STR_NULL;
-                bool tokenized;
-                if (hs[i].t == SIP_HDR_VIA) {
-                    sip_via v;
-                    if (sip_via_parse(item, &v) != IMSEC_OK) {
-                        malformed(pinfo, pi, hs[i].name, item);
-                        continue;
-                    }
-                    host = v.host;
-                    tokenized = sip_param_get(v.params, "tokenized-by", &tok);
-                } else {
-                    sip_naddr n;
-                    if (sip_naddr_parse(item, &n) != IMSEC_OK) {
-                        malformed(pinfo, pi, hs[i].name, item);
-                        continue;
-                    }
-                    host = n.uri.host;
-                    tokenized = sip_param_get(n.uri.params, "tokenized-by", &tok) ||
-                                sip_param_get(n.params, "tokenized-by", &tok);
-                }
-                add_hide(tvb, pinfo, t, hs[i].name, item, host, tok, tokenized, cfg);
-            }
-        }
+    render_ctx *c = ud;
+    tvbuff_t *tvb = c->tvb;
+    packet_info *pinfo = c->pinfo;
+    switch (it->kind) {
+    case IMSEC_SIP_SECMECH: render_secmech(c, it); break;
+    case IMSEC_SIP_DIGEST: render_digest(c, it); break;
+    case IMSEC_SIP_IDENT_BEGIN:
+        c->ident = proto_tree_add_subtree(c->t, tvb, 0, 0, wsp_id.ett_ident, NULL,
+                                          "Identities and privacy");
+        break;
+    case IMSEC_SIP_PAI: add_str(c->ident, wsp_id.pai, tvb, pinfo, it->u.ident.uri); break;
+    case IMSEC_SIP_PPI: add_str(c->ident, wsp_id.ppi, tvb, pinfo, it->u.ident.uri); break;
+    case IMSEC_SIP_PAU: add_str(c->ident, wsp_id.impu, tvb, pinfo, it->u.ident.uri); break;
+    case IMSEC_SIP_PRIVACY:
+        add_str(c->ident, wsp_id.privacy, tvb, pinfo, it->value);
+        proto_tree_add_string(c->ident, wsp_id.privacy_obliges, tvb, 0, 0,
+                              wmem_strdup(pinfo->pool, it->u.privacy.obliges));
+        break;
+    case IMSEC_SIP_RPID:
+        add_str(c->ident, wsp_id.rpid, tvb, pinfo, it->u.ident.uri);
+        add_cstr(c->ident, wsp_id.rpid_privacy, tvb, it->u.ident.rpid_privacy);
+        break;
+    case IMSEC_SIP_HIDE_BEGIN:
+        c->hide = proto_tree_add_subtree(c->t, tvb, 0, 0, wsp_id.ett_hide, NULL, "Topology hiding");
+        break;
+    case IMSEC_SIP_HIDE: render_hide(c, it); break;
+    case IMSEC_SIP_MALFORMED:
+        expert_add_info_format(pinfo, c->pi, &wsp_id.ei_malformed, "imsec: malformed %s: %s",
+                               it->header, str_dup(pinfo, it->value));
+        break;
+    }
 }
 
 static void render_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const wsp_msg *w,
@@ -362,27 +226,20 @@ static void render_msg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_uint(t, wsp_id.sa_frame, tvb, 0, 0, w->sa_frame);
     add_cstr(t, wsp_id.reg_impi, tvb, w->impi);
 
-    if (w->verify != WSP_VERIFY_NA) {
+    if (w->verify != IMSEC_VERIFY_NA) {
         proto_item *vi = proto_tree_add_boolean(t, wsp_id.sec_verify_match, tvb, 0, 0,
-                                                w->verify == WSP_VERIFY_MATCH);
-        if (w->verify == WSP_VERIFY_NO_SERVER)
+                                                w->verify == IMSEC_VERIFY_MATCH);
+        if (w->verify == IMSEC_VERIFY_NO_SERVER)
             proto_item_append_text(vi, " (no Security-Server seen before)");
         if (w->server_frame)
             proto_tree_add_uint(t, wsp_id.sec_verify_server_frame, tvb, 0, 0, w->server_frame);
     }
 
-    sip_hdr hdrs[SIP_MSG_MAX_HDRS];
-    sip_msg m;
-    int rc = sip_msg_parse(w->data, w->len, SIP_MODE_DATAGRAM, hdrs, SIP_MSG_MAX_HDRS, &m);
-    if (rc <= 0) {
+    render_ctx c = {.tvb = tvb, .pinfo = pinfo, .t = t, .pi = ti, .show_secrets = show_secrets};
+    int rc = imsec_sip_describe(w->data, w->len, cfg, render_item, &c);
+    if (rc <= 0)
         expert_add_info_format(pinfo, ti, &wsp_id.ei_malformed,
                                "imsec: SIP message not parseable (%s)", imsec_rc_str(rc));
-        return;
-    }
-    render_sec_headers(tvb, pinfo, t, ti, &m);
-    render_auth_headers(tvb, pinfo, t, ti, &m, show_secrets);
-    render_identity(tvb, pinfo, t, ti, &m);
-    render_hiding(tvb, pinfo, t, ti, &m, cfg);
 }
 
 /* Decrypted SIP becomes a data source for Wireshark's SIP dissector, so the

@@ -5,7 +5,8 @@
  * wmem file scope and stored per frame (as packet-snort.c does); every pass
  * renders only what was stored, so clicking, filtering and re-dissection
  * show the same thing. Nothing here parses protocol bytes: render.c hands
- * the stored SIP bytes to libimsec's own header parsers. */
+ * the stored SIP bytes to libimsec (imsec_sip_describe), and the
+ * Security-Verify verdict comes with the engine's message record. */
 #ifndef IMSEC_WSP_H
 #define IMSEC_WSP_H
 
@@ -27,10 +28,6 @@ typedef struct wsp_finding {
     struct wsp_finding *next;
 } wsp_finding;
 
-/* Security-Verify versus the Security-Server list of the 401/407 that
- * preceded it (RFC 3329 §2.3.1: Verify must repeat Server verbatim). */
-typedef enum { WSP_VERIFY_NA = 0, WSP_VERIFY_MATCH, WSP_VERIFY_MISMATCH, WSP_VERIFY_NO_SERVER } wsp_verify;
-
 /* One SIP message the engine saw, attached to the frame that completed it. */
 typedef struct wsp_msg {
     uint8_t *data;            /* the SIP bytes; inside ESP the plaintext */
@@ -40,7 +37,7 @@ typedef struct wsp_msg {
     uint16_t status;
     char *method, *call_id, *sa, *impi, *src_role, *dst_role;
     guint32 sa_frame;
-    wsp_verify verify;
+    imsec_verify verify;      /* the engine's Security-Verify verdict */
     guint32 server_frame;     /* frame of the Security-Server the Verify was compared with */
     struct wsp_msg *next;
 } wsp_msg;

@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture/cap_file.h"
 
 int cli_load_config(const char *const *rules, int nrules, const char *const *keys, int nkeys,
                     bool show_secrets, imsec_config **out)
@@ -86,33 +85,39 @@ static double now_s(void)
 
 /* Wall-clock driven, but it never touches the output: results stay
  * byte-identical whether or not progress was shown. */
-static void progress_line(const cap_file_set *cs, const imsec_stats *st, uint64_t shown)
+static void progress_line(const imsec_capture *cs, const imsec_stats *st, uint64_t shown)
 {
-    uint64_t total = cap_file_bytes_total(cs), done = cap_file_bytes_read(cs);
+    uint64_t total = imsec_capture_bytes_total(cs), done = imsec_capture_bytes_read(cs);
     double pct = total ? 100.0 * (double)done / (double)total : 0.0;
     fprintf(stderr, "\r  %5.1f%%  %.1f/%.1f MB  %llu frames  %llu SIP  %llu findings ", pct,
             (double)done / 1e6, (double)total / 1e6, (unsigned long long)st->frames,
             (unsigned long long)st->sip_messages, (unsigned long long)shown);
 }
 
-int cli_run_files(cli_run *run, const char *const *inputs, int ninputs, const imsec_config *cfg,
-                  const imsec_callbacks *cb, bool progress, const uint64_t *shown)
+int cli_run_open(cli_run *run, const char *const *inputs, int ninputs)
 {
     char err[IMSEC_ERRBUF] = "";
-    run->cs = cap_file_open(inputs, (size_t)ninputs, err);
+    run->cs = imsec_capture_open(inputs, (size_t)ninputs, err);
     if (!run->cs) {
         fprintf(stderr, "imsec: %s\n", err);
         return CLI_EXIT_USAGE;
     }
-    run->e = imsec_engine_new(cfg, cb, cli_seed(), err);
+    return CLI_EXIT_CLEAN;
+}
+
+int cli_run_files(cli_run *run, const imsec_config *cfg, const imsec_engine_opts *eo,
+                  bool progress, const uint64_t *shown)
+{
+    char err[IMSEC_ERRBUF] = "";
+    run->e = imsec_engine_open(cfg, eo, err);
     if (!run->e) {
         fprintf(stderr, "imsec: %s\n", err);
         return CLI_EXIT_USAGE;
     }
-    bool show = progress && isatty(STDERR_FILENO) && cap_file_bytes_total(run->cs) > (32u << 20);
+    bool show = progress && isatty(STDERR_FILENO) && imsec_capture_bytes_total(run->cs) > (32u << 20);
     double next = now_s() + 0.5;
     imsec_frame fr;
-    while (cap_file_next(run->cs, &fr) == 1) {
+    while (imsec_capture_next(run->cs, &fr) == 1) {
         imsec_engine_feed(run->e, &fr);
         if (show && (fr.frame_no & 0x3fff) == 0 && now_s() >= next) {
             progress_line(run->cs, imsec_engine_stats(run->e), shown ? *shown : 0);
@@ -127,13 +132,13 @@ int cli_run_files(cli_run *run, const char *const *inputs, int ninputs, const im
 
 const char *cli_run_damage(const cli_run *run, uint32_t *count)
 {
-    return cap_file_damage(run->cs, count);
+    return imsec_capture_damage(run->cs, count);
 }
 
 void cli_run_close(cli_run *run)
 {
     imsec_engine_free(run->e);
-    cap_file_close(run->cs);
+    imsec_capture_close(run->cs);
     run->e = NULL;
     run->cs = NULL;
 }

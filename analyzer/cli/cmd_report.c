@@ -1,31 +1,23 @@
 /* imsec report: the self-contained HTML forensic report.
  *
- * This file runs the engine over the inputs and hands every finding,
- * message and record to output/html, which renders the page; all layout and
- * escaping live there. */
+ * This file runs the engine over the inputs with the HTML sink
+ * (imsec/output.h), which collects every finding, message and record and
+ * renders the page; all layout and escaping live there. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_opts.h"
 #include "imsec/imsec.h"
-#include "output/html.h"
-#include "output/out.h"
+#include "imsec/output.h"
+#include "imsec/sink.h"
 
 typedef struct {
-    const char *out_path;
-    const char *rules[16];
-    int nrules;
-    const char *keys[8];
-    int nkeys;
-    const char *globs[16];
-    int nglobs;
-    const char *inputs[256];
-    int ninputs;
+    cli_shared c;        /* the options analyze, report and live share */
     const char *title;
-    imsec_severity fail_on;
-    bool show_secrets, quiet, all;
+    bool all;
     uint32_t max_flows;
 } report_opts;
 
@@ -58,7 +50,7 @@ static const char report_help[] =
     "Exit codes: 0 written, no finding at or above --fail-on; 1 written, findings\n"
     "at or above it; 2 usage, input or write error.\n";
 
-enum { OPT_RULES = 256, OPT_KEYS, OPT_SHOW_SECRETS, OPT_DIALOGS, OPT_TITLE, OPT_FAIL_ON, OPT_MAX_FLOWS };
+enum { OPT_DIALOGS = CLI_OPT_OWN, OPT_TITLE, OPT_MAX_FLOWS };
 
 static int report_usage_error(const char *what, const char *arg)
 {
@@ -66,51 +58,47 @@ static int report_usage_error(const char *what, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
+/* Shared options that failed, worded as report always has. */
+static int shared_error(cli_perr e, const char *arg)
+{
+    switch (e) {
+    case CLI_PE_MANY_INPUTS: return report_usage_error("too many input files", "");
+    case CLI_PE_MANY_GLOBS: return report_usage_error("too many -Y patterns", "");
+    case CLI_PE_MANY_RULES: return report_usage_error("too many --rules files", "");
+    case CLI_PE_MANY_KEYS: return report_usage_error("too many --keys files", "");
+    case CLI_PE_SEVERITY: return report_usage_error("unknown severity for --fail-on: ", arg);
+    default: return -1;
+    }
+}
+
 static int parse(int argc, char **argv, report_opts *o)
 {
-    static const struct option longopts[] = {
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"keys", required_argument, NULL, OPT_KEYS},
-        {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
+    static const struct option own[] = {
         {"report-dialogs", required_argument, NULL, OPT_DIALOGS},
         {"title", required_argument, NULL, OPT_TITLE},
-        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct option lo[CLI_OPTS_MAX_LONG];
+    char so[CLI_OPTS_MAX_SHORT];
+    if (!cli_opts_build(CLI_CMD_REPORT, own, "h", lo, so))
+        return CLI_EXIT_USAGE;
     int c;
+    cli_perr pe;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+r:Y:o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        if (cli_opts_apply(CLI_CMD_REPORT, &o->c, c, optarg, &pe)) {
+            if (pe != CLI_PE_NONE)
+                return shared_error(pe, optarg);
+            continue;
+        }
         switch (c) {
-        case 'r':
-            if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-                return report_usage_error("too many input files", "");
-            o->inputs[o->ninputs++] = optarg;
-            break;
-        case 'Y':
-            if (o->nglobs >= (int)(sizeof o->globs / sizeof *o->globs))
-                return report_usage_error("too many -Y patterns", "");
-            o->globs[o->nglobs++] = optarg;
-            break;
-        case 'o': o->out_path = optarg; break;
-        case 'q': o->quiet = true; break;
         case 'h':
             fputs(report_usage, stdout);
             fputs(report_help, stdout);
             return CLI_EXIT_CLEAN;
-        case OPT_RULES:
-            if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
-                return report_usage_error("too many --rules files", "");
-            o->rules[o->nrules++] = optarg;
-            break;
-        case OPT_KEYS:
-            if (o->nkeys >= (int)(sizeof o->keys / sizeof *o->keys))
-                return report_usage_error("too many --keys files", "");
-            o->keys[o->nkeys++] = optarg;
-            break;
-        case OPT_SHOW_SECRETS: o->show_secrets = true; break;
         case OPT_DIALOGS:
             if (strcmp(optarg, "all") == 0)
                 o->all = true;
@@ -120,10 +108,6 @@ static int parse(int argc, char **argv, report_opts *o)
                 return report_usage_error("--report-dialogs takes 'all' or 'flagged', not ", optarg);
             break;
         case OPT_TITLE: o->title = optarg; break;
-        case OPT_FAIL_ON:
-            if (!imsec_severity_parse(optarg, &o->fail_on))
-                return report_usage_error("unknown severity for --fail-on: ", optarg);
-            break;
         case OPT_MAX_FLOWS: {
             char *end = NULL;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -136,45 +120,38 @@ static int parse(int argc, char **argv, report_opts *o)
             return report_usage_error("unknown or incomplete option ", argv[optind - 1]);
         }
     }
-    for (; optind < argc; optind++) {
-        if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-            return report_usage_error("too many input files", "");
-        o->inputs[o->ninputs++] = argv[optind];
-    }
-    if (!o->out_path)
+    pe = cli_opts_operands(&o->c, argc, argv);
+    if (pe != CLI_PE_NONE)
+        return shared_error(pe, NULL);
+    if (!o->c.out_path)
         return report_usage_error("-o FILE is required", "");
-    if (o->ninputs == 0)
+    if (o->c.ninputs == 0)
         return report_usage_error("no input file", "");
     return -1;
 }
 
 typedef struct {
     const report_opts *o;
-    html_report *h;
     bool fail;
     uint64_t findings;
 } report_ctx;
 
-static void on_finding(void *ud, const imsec_finding *f)
+static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
     report_ctx *r = ud;
-    if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
-        return;
+    (void)note;
+    if (!cli_rule_selected(r->o->c.globs, r->o->c.nglobs, f->rule))
+        return false;
     r->findings++;
-    if (f->sev >= r->o->fail_on)
+    if (f->sev >= r->o->c.fail_on)
         r->fail = true;
-    html_report_finding(r->h, f);
+    return true;
 }
-
-static void on_message(void *ud, const imsec_msg_rec *m) { html_report_message(((report_ctx *)ud)->h, m); }
-static void on_dialog(void *ud, const imsec_dialog_rec *d) { html_report_dialog(((report_ctx *)ud)->h, d); }
-static void on_reg(void *ud, const imsec_reg_rec *g) { html_report_registration(((report_ctx *)ud)->h, g); }
-static void on_txn(void *ud, const imsec_txn_rec *t) { html_report_txn(((report_ctx *)ud)->h, t); }
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
     const report_ctx *r = ud;
-    cli_log_stderr(r->o->quiet, false, lvl, module, msg);
+    cli_log_stderr(r->o->c.quiet, false, lvl, module, msg);
 }
 
 /* Input names for the page header: base names only, so the same captures
@@ -183,9 +160,9 @@ static void input_names(const report_opts *o, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int i = 0; i < o->ninputs && used + 1 < cap; i++) {
-        const char *b = strrchr(o->inputs[i], '/');
-        b = b ? b + 1 : o->inputs[i];
+    for (int i = 0; i < o->c.ninputs && used + 1 < cap; i++) {
+        const char *b = strrchr(o->c.inputs[i], '/');
+        b = b ? b + 1 : o->c.inputs[i];
         int n = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", b);
         if (n < 0)
             break;
@@ -199,7 +176,8 @@ static void input_names(const report_opts *o, char *buf, size_t cap)
 
 int cmd_report(int argc, char **argv)
 {
-    report_opts o = {.fail_on = IMSEC_SEV_HIGH};
+    report_opts o = {0};
+    cli_shared_init(&o.c);
     int prc = parse(argc, argv, &o);
     if (prc >= 0)
         return prc;
@@ -209,47 +187,51 @@ int cmd_report(int argc, char **argv)
     char names[1024];
     imsec_config *cfg = NULL;
     cli_run run = {0};
-    html_report *h = NULL;
+    imsec_sink h = {0};
+    imsec_writer w = {0};
     FILE *f = NULL;
-    bool to_stdout = strcmp(o.out_path, "-") == 0;
+    bool to_stdout = strcmp(o.c.out_path, "-") == 0;
 
-    if (cli_load_config(o.rules, o.nrules, o.keys, o.nkeys, o.show_secrets, &cfg) != CLI_EXIT_CLEAN)
+    if (cli_load_config(o.c.rules, o.c.nrules, o.c.keys, o.c.nkeys, o.c.show_secrets, &cfg) != CLI_EXIT_CLEAN)
         return CLI_EXIT_USAGE;
     input_names(&o, names, sizeof names);
-    html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.show_secrets,
-                    .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
-    h = html_report_new(&ho);
-    if (!h) {
+    imsec_html_opts ho = {.title = o.title, .inputs = names, .show_secrets = o.c.show_secrets,
+                          .all_sections = o.all, .max_sections = o.max_flows, .seed = cli_seed()};
+    if (imsec_html_sink(&ho, &w, &h) != IMSEC_OK) {
         fprintf(stderr, "imsec: out of memory\n");
         goto done;
     }
-    report_ctx r = {.o = &o, .h = h};
-    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
-                          .on_registration = on_reg, .on_txn = on_txn, .on_message = on_message,
-                          .log = on_log};
-    if (cli_run_files(&run, o.inputs, o.ninputs, cfg, &cb, !o.quiet, &r.findings) != CLI_EXIT_CLEAN)
+    report_ctx r = {.o = &o};
+    imsec_callbacks cb = {.ud = &r, .log = on_log};
+    imsec_engine_opts eo = {.cb = &cb, .select = select_finding, .select_ud = &r, .sinks = &h,
+                            .nsinks = 1, .seed = cli_seed()};
+    if (cli_run_open(&run, o.c.inputs, o.c.ninputs) != CLI_EXIT_CLEAN ||
+        cli_run_files(&run, cfg, &eo, !o.c.quiet, &r.findings) != CLI_EXIT_CLEAN)
         goto done;
 
-    f = to_stdout ? stdout : cli_open_output(o.out_path, err);
+    /* The page is written once the run is complete, so a failed run
+     * leaves no half-written file behind. */
+    f = to_stdout ? stdout : cli_open_output(o.c.out_path, err);
     if (!f) {
         fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
-    out_writer w;
-    out_writer_file(&w, f);
+    imsec_writer_file(&w, f);
     uint32_t ndamage = 0;
     const char *damage = cli_run_damage(&run, &ndamage);
-    int wrc = html_report_write(h, &w, imsec_engine_stats(run.e), ndamage ? damage : NULL);
+    imsec_stats_info info = {.damage = ndamage ? damage : NULL};
+    imsec_engine_emit_stats(run.e, &info);
+    int wrc = imsec_engine_close_sinks(run.e, err);
     int crc = to_stdout ? fflush(f) : fclose(f);
     f = NULL;
     if (wrc != 0 || crc != 0) {
-        fprintf(stderr, "imsec: %s: write failed\n", o.out_path);
+        fprintf(stderr, "imsec: %s: write failed\n", o.c.out_path);
         goto done;
     }
-    if (!o.quiet) {
+    if (!o.c.quiet) {
         if (ndamage)
             fprintf(stderr, "imsec: %s", damage);
-        fprintf(stderr, "imsec: report written to %s: %llu findings\n", o.out_path,
+        fprintf(stderr, "imsec: report written to %s: %llu findings\n", o.c.out_path,
                 (unsigned long long)r.findings);
     }
     rc = r.fail ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
@@ -257,7 +239,7 @@ done:
     if (f && !to_stdout)
         fclose(f);
     cli_run_close(&run);
-    html_report_free(h);
+    imsec_sink_free(&h);
     imsec_config_free(cfg);
     return rc;
 }

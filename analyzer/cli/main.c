@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture/cap_file.h"
 #include "cli_common.h"
-#include "cli_out.h"
-#include "evidence_file.h"
+#include "cli_opts.h"
 #include "esp_export.h"
 #include "imsec/imsec.h"
+#include "imsec/output.h"
+#include "imsec/sink.h"
 
 enum { EXIT_CLEAN = CLI_EXIT_CLEAN, EXIT_FINDINGS = CLI_EXIT_FINDINGS, EXIT_USAGE = CLI_EXIT_USAGE };
 
@@ -23,19 +23,8 @@ typedef enum { CMD_ANALYZE, CMD_DIALOGS, CMD_RULES } command;
 
 typedef struct {
     command cmd;
-    cli_format format;
-    const char *out_path;
-    const char *rules[16];
-    int nrules;
-    const char *keys[8];
-    int nkeys;
-    const char *globs[16];
-    int nglobs;
-    const char *inputs[256];
-    int ninputs;
-    imsec_severity fail_on;
-    bool show_secrets, quiet, verbose, color;
-    const char *rules_sub; /* list | check */
+    cli_shared c;              /* the options analyze, report and live share */
+    const char *rules_sub;     /* list | check */
     const char *export_esp_sa; /* dialogs: write derived SAs (Wireshark esp_sa UAT) */
     const char *evidence_path; /* -w: pcap of the frames findings cite, with context */
 } cli_opts;
@@ -104,43 +93,45 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-enum {
-    OPT_FORMAT = 256, OPT_RULES, OPT_KEYS, OPT_SHOW_SECRETS, OPT_FAIL_ON, OPT_VERSION, OPT_COLOR,
-    OPT_EXPORT_ESP_SA
-};
+enum { OPT_VERSION = CLI_OPT_OWN, OPT_EXPORT_ESP_SA };
+
+/* Shared options that failed, worded as analyze always has. */
+static int shared_error(cli_perr e, const char *arg)
+{
+    switch (e) {
+    case CLI_PE_MANY_INPUTS: return usage_error("too many input files%s", "");
+    case CLI_PE_MANY_GLOBS: return usage_error("too many -Y patterns%s", "");
+    case CLI_PE_MANY_RULES: return usage_error("too many --rules files%s", "");
+    case CLI_PE_MANY_KEYS: return usage_error("too many --keys files%s", "");
+    case CLI_PE_FORMAT: return usage_error("unknown --format '%s' (text, eve or html)", arg);
+    case CLI_PE_SEVERITY: return usage_error("unknown severity '%s' for --fail-on", arg);
+    default: return -1;
+    }
+}
 
 static int parse_args(int argc, char **argv, cli_opts *o)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"keys", required_argument, NULL, OPT_KEYS},
-        {"show-secrets", no_argument, NULL, OPT_SHOW_SECRETS},
-        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-        {"color", no_argument, NULL, OPT_COLOR},
+    static const struct option own[] = {
         {"export-esp-sa", required_argument, NULL, OPT_EXPORT_ESP_SA},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct option lo[CLI_OPTS_MAX_LONG];
+    char so[CLI_OPTS_MAX_SHORT];
+    if (!cli_opts_build(CLI_CMD_ANALYZE, own, "w:h", lo, so))
+        return EXIT_USAGE;
     int c;
+    cli_perr pe;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+r:Y:o:w:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        if (cli_opts_apply(CLI_CMD_ANALYZE, &o->c, c, optarg, &pe)) {
+            if (pe != CLI_PE_NONE)
+                return shared_error(pe, optarg);
+            continue;
+        }
         switch (c) {
-        case 'r':
-            if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-                return usage_error("too many input files%s", "");
-            o->inputs[o->ninputs++] = optarg;
-            break;
-        case 'Y':
-            if (o->nglobs >= (int)(sizeof o->globs / sizeof *o->globs))
-                return usage_error("too many -Y patterns%s", "");
-            o->globs[o->nglobs++] = optarg;
-            break;
-        case 'o': o->out_path = optarg; break;
         case 'w': o->evidence_path = optarg; break;
-        case 'q': o->quiet = true; break;
-        case 'v': o->verbose = true; break;
         case 'h':
             fputs(usage_text, stdout);
             fputs(help_text, stdout);
@@ -148,108 +139,68 @@ static int parse_args(int argc, char **argv, cli_opts *o)
         case OPT_VERSION:
             printf("imsec %s\n", imsec_version());
             exit(EXIT_CLEAN);
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                o->format = CLI_TEXT;
-            else if (strcmp(optarg, "eve") == 0 || strcmp(optarg, "json") == 0)
-                o->format = CLI_EVE;
-            else
-                return usage_error("unknown --format '%s' (text, eve or html)", optarg);
-            break;
-        case OPT_RULES:
-            if (o->nrules >= (int)(sizeof o->rules / sizeof *o->rules))
-                return usage_error("too many --rules files%s", "");
-            o->rules[o->nrules++] = optarg;
-            break;
-        case OPT_KEYS:
-            if (o->nkeys >= (int)(sizeof o->keys / sizeof *o->keys))
-                return usage_error("too many --keys files%s", "");
-            o->keys[o->nkeys++] = optarg;
-            break;
-        case OPT_SHOW_SECRETS: o->show_secrets = true; break;
-        case OPT_COLOR: o->color = true; break;
         case OPT_EXPORT_ESP_SA: o->export_esp_sa = optarg; break;
-        case OPT_FAIL_ON:
-            if (!imsec_severity_parse(optarg, &o->fail_on))
-                return usage_error("unknown severity '%s' for --fail-on", optarg);
-            break;
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    for (; optind < argc; optind++) {
-        if (o->ninputs >= (int)(sizeof o->inputs / sizeof *o->inputs))
-            return usage_error("too many input files%s", "");
-        o->inputs[o->ninputs++] = argv[optind];
-    }
-    return -1;
+    pe = cli_opts_operands(&o->c, argc, argv);
+    return pe != CLI_PE_NONE ? shared_error(pe, NULL) : -1;
 }
 
-/* ---- the analysis run ---- */
+/* ---- the analysis run ----
+ * Sinks, in call order: the output (text or EVE) and, with -w, the
+ * evidence file. The selector applies -Y and --fail-on ahead of both. */
 
 typedef struct {
     const cli_opts *o;
-    cli_out *out;
     bool fail;
     uint64_t shown;
     esp_export *exp;
-    evidence_file *evidence;
 } run_ctx;
 
-static void on_finding(void *ud, const imsec_finding *f)
+static bool select_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
     run_ctx *r = ud;
-    if (!cli_rule_selected(r->o->globs, r->o->nglobs, f->rule))
-        return;
+    (void)note;
+    if (!cli_rule_selected(r->o->c.globs, r->o->c.nglobs, f->rule))
+        return false;
     r->shown++;
-    if (f->sev >= r->o->fail_on)
+    if (f->sev >= r->o->c.fail_on)
         r->fail = true;
-    if (r->evidence)
-        evidence_file_note(r->evidence, f);
-    if (r->o->cmd == CMD_ANALYZE)
-        cli_out_finding(r->out, f);
-}
-
-static void on_dialog(void *ud, const imsec_dialog_rec *d)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_dialog(r->out, d);
-}
-
-static void on_registration(void *ud, const imsec_reg_rec *g)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_registration(r->out, g);
+    return true;
 }
 
 static void on_sa(void *ud, const imsec_sa_rec *s)
 {
     run_ctx *r = ud;
-    if (r->o->cmd != CMD_DIALOGS)
-        return;
-    cli_out_sa(r->out, s);
     if (r->exp)
         esp_export_add(r->exp, s);
-}
-
-static void on_txn(void *ud, const imsec_txn_rec *t)
-{
-    run_ctx *r = ud;
-    if (r->o->cmd == CMD_DIALOGS)
-        cli_out_txn(r->out, t);
 }
 
 static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
 {
     const run_ctx *r = ud;
-    cli_log_stderr(r->o->quiet, r->o->verbose, lvl, module, msg);
+    cli_log_stderr(r->o->c.quiet, r->o->c.verbose, lvl, module, msg);
 }
 
 static int load_config(const cli_opts *o, imsec_config **out)
 {
-    return cli_load_config(o->rules, o->nrules, o->keys, o->nkeys, o->show_secrets, out);
+    return cli_load_config(o->c.rules, o->c.nrules, o->c.keys, o->c.nkeys, o->c.show_secrets, out);
+}
+
+/* The output sink for -o (or stdout): text or EVE, findings for analyze,
+ * the records table for dialogs. */
+static int output_sink(const cli_opts *o, imsec_writer *w, imsec_sink *out)
+{
+    bool dialogs = o->cmd == CMD_DIALOGS;
+    if (o->c.format == CLI_EVE) {
+        imsec_eve_opts eo = {.findings = !dialogs, .records = dialogs};
+        return imsec_eve_sink(&eo, w, out);
+    }
+    imsec_text_opts to = {.color = o->c.color, .findings = !dialogs, .table = dialogs,
+                          .summary = !o->c.quiet};
+    return imsec_text_sink(&to, w, out);
 }
 
 static int run_analysis(const cli_opts *o)
@@ -258,67 +209,88 @@ static int run_analysis(const cli_opts *o)
     char err[IMSEC_ERRBUF] = "";
     imsec_config *cfg = NULL;
     cli_run run = {0};
-    cli_out *out = NULL;
-    evidence_file *evf = NULL; /* freed at done:, which some paths reach before r exists */
-
+    FILE *f = NULL;
+    imsec_writer w = {0};
+    imsec_sink sinks[2] = {{0}};
+    size_t nsinks = 0;
     esp_export exp = {0};
-    if (o->ninputs == 0)
+    if (o->c.ninputs == 0)
         return usage_error("no input file%s", "");
     if (o->export_esp_sa && o->cmd != CMD_DIALOGS)
         return usage_error("--export-esp-sa belongs to 'imsec dialogs'%s", "");
-    if (o->export_esp_sa && !o->show_secrets) {
+    if (o->export_esp_sa && !o->c.show_secrets) {
         fprintf(stderr, "imsec: --export-esp-sa writes ESP keys (secrets) to %s; "
                         "add --show-secrets to confirm\n", o->export_esp_sa);
         return EXIT_USAGE;
     }
     if (load_config(o, &cfg) != EXIT_CLEAN)
         return EXIT_USAGE;
-    out = cli_out_open(o->out_path, o->format, o->cmd == CMD_DIALOGS, o->color, cfg, err);
-    if (!out) {
-        fprintf(stderr, "imsec: %s\n", err);
+    f = !o->c.out_path || strcmp(o->c.out_path, "-") == 0 ? stdout : cli_open_output(o->c.out_path, err);
+    if (!f || output_sink(o, &w, &sinks[nsinks++]) != IMSEC_OK) {
+        fprintf(stderr, "imsec: %s\n", f ? "out of memory" : err);
         goto done;
     }
+    imsec_writer_file(&w, f);
     if (o->export_esp_sa && esp_export_open(&exp, o->export_esp_sa, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         goto done;
     }
-    run_ctx r = {.o = o, .out = out, .exp = o->export_esp_sa ? &exp : NULL};
-    if (o->evidence_path && !(evf = r.evidence = evidence_file_open(o->evidence_path, err))) {
-        fprintf(stderr, "imsec: %s\n", err);
-        goto done;
+    run_ctx r = {.o = o, .exp = o->export_esp_sa ? &exp : NULL};
+    imsec_sink *evidence = NULL;
+    if (o->evidence_path) {
+        imsec_evidence_file_opts eo = {.path = o->evidence_path, .inputs = o->c.inputs,
+                                       .ninputs = (size_t)o->c.ninputs, .cfg = cfg,
+                                       .seed = cli_seed()};
+        evidence = &sinks[nsinks];
+        if (imsec_evidence_file_sink(&eo, evidence, err) != IMSEC_OK) {
+            fprintf(stderr, "imsec: %s\n", err);
+            goto done;
+        }
+        nsinks++;
     }
-    imsec_callbacks cb = {.ud = &r, .on_finding = on_finding, .on_dialog = on_dialog,
-                          .on_registration = on_registration, .on_txn = on_txn, .log = on_log,
-                          .on_sa = on_sa};
-    if (cli_run_files(&run, o->inputs, o->ninputs, cfg, &cb, !o->quiet, &r.shown) != CLI_EXIT_CLEAN)
+    imsec_callbacks cb = {.ud = &r, .log = on_log, .on_sa = r.exp ? on_sa : NULL};
+    imsec_engine_opts eo = {.cb = &cb, .select = select_finding, .select_ud = &r,
+                            .sinks = sinks, .nsinks = nsinks, .seed = cli_seed()};
+    if (cli_run_open(&run, o->c.inputs, o->c.ninputs) != CLI_EXIT_CLEAN ||
+        cli_run_files(&run, cfg, &eo, !o->c.quiet, &r.shown) != CLI_EXIT_CLEAN)
         goto done;
     uint32_t ndamage = 0;
     const char *damage = cli_run_damage(&run, &ndamage);
-    cli_out_finish(out, imsec_engine_stats(run.e), ndamage ? damage : NULL, !o->quiet, o->verbose);
-    if (ndamage && !o->quiet && o->format != CLI_TEXT)
+    imsec_stats_info info = {.damage = ndamage ? damage : NULL};
+    imsec_engine_emit_stats(run.e, &info);
+    if (ndamage && !o->c.quiet && o->c.format != CLI_TEXT)
         fprintf(stderr, "imsec: %s", damage);
     rc = r.fail ? EXIT_FINDINGS : EXIT_CLEAN;
-    if (r.evidence) {
+    if (evidence) {
         uint64_t written, skipped;
-        if (evidence_file_write(r.evidence, o->inputs, o->ninputs, cfg, &written, &skipped) !=
-            CLI_EXIT_CLEAN)
+        if (evidence->ops->finish(evidence->ud, err) != IMSEC_OK) {
+            fprintf(stderr, "imsec: %s\n", err);
             rc = EXIT_USAGE;
-        else if (!o->quiet)
+        } else if (imsec_evidence_file_counts(evidence, &written, &skipped), !o->c.quiet) {
             fprintf(stderr, "imsec: %llu evidence frames written to %s%s\n",
                     (unsigned long long)written, o->evidence_path,
                     skipped ? " (frames of another link type left out)" : "");
+        }
     }
 done:
-    evidence_file_free(evf);
-    if (out && cli_out_close(out, err) != 0) {
-        fprintf(stderr, "imsec: %s\n", err);
-        rc = EXIT_USAGE;
+    if (f) {
+        int serr = sinks[0].ops ? sinks[0].ops->finish(sinks[0].ud, err) : IMSEC_OK;
+        bool bad = serr != IMSEC_OK || w.err;
+        if (fflush(f) != 0 || (f != stdout && fclose(f) != 0))
+            bad = true;
+        if (bad) {
+            fprintf(stderr, "imsec: error writing output: %s\n",
+                    errno ? strerror(errno) : imsec_rc_str(serr ? serr : w.err));
+            rc = EXIT_USAGE;
+        }
     }
     cli_run_close(&run); /* before the export closes: SA records leave with the engine */
+    for (size_t i = 0; i < nsinks; i++)
+        imsec_sink_free(&sinks[i]);
     if (esp_export_close(&exp, err) != 0) {
         fprintf(stderr, "imsec: %s\n", err);
         rc = EXIT_USAGE;
-    } else if (o->export_esp_sa && !o->quiet && exp.written + exp.skipped) {
+    } else if (o->export_esp_sa && !o->c.quiet && exp.written + exp.skipped) {
         fprintf(stderr, "imsec: %lu ESP SAs written to %s%s\n", exp.written, o->export_esp_sa,
                 exp.skipped ? " (SA sets without keys skipped)" : "");
     }
@@ -339,19 +311,19 @@ static int run_rules(const cli_opts *o)
     }
     int rc = EXIT_CLEAN;
     /* `rules check` validates every file and reports all of them. */
-    for (int i = 0; i < o->ninputs; i++) {
-        if (imsec_config_load_rules(cfg, o->inputs[i], err) != IMSEC_OK) {
+    for (int i = 0; i < o->c.ninputs; i++) {
+        if (imsec_config_load_rules(cfg, o->c.inputs[i], err) != IMSEC_OK) {
             fprintf(stderr, "imsec: %s\n", err);
             rc = EXIT_USAGE;
         } else if (strcmp(o->rules_sub, "check") == 0) {
-            printf("%s: ok\n", o->inputs[i]);
+            printf("%s: ok\n", o->c.inputs[i]);
         }
     }
     if (strcmp(o->rules_sub, "check") == 0) {
-        if (o->ninputs == 0)
+        if (o->c.ninputs == 0)
             printf("built-in rules: ok (%zu rules)\n", imsec_config_rule_count(cfg));
     } else if (rc == EXIT_CLEAN) {
-        if (o->format == CLI_EVE) {
+        if (o->c.format == CLI_EVE) {
             char *js = imsec_config_dump_json(cfg);
             if (js)
                 puts(js);
@@ -397,7 +369,8 @@ static int html_format(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    cli_opts o = {.cmd = CMD_ANALYZE, .format = CLI_TEXT, .fail_on = IMSEC_SEV_HIGH};
+    cli_opts o = {.cmd = CMD_ANALYZE};
+    cli_shared_init(&o.c);
     int argi = 1;
     if (argc > 1) {
         const char *w = argv[1];
@@ -432,6 +405,8 @@ int main(int argc, char **argv)
     int prc = parse_args(argc - argi + 1, argv + argi - 1, &o);
     if (prc >= 0)
         return prc;
+    if (o.c.format < 0)
+        o.c.format = CLI_TEXT;
     if (o.cmd == CMD_RULES)
         return run_rules(&o);
     return run_analysis(&o);

@@ -10,6 +10,7 @@
 
 #include "detect/detect.h"
 #include "imsec/imsec.h"
+#include "imsec/sink.h"
 #include "net/net.h"
 #include "sip/sip_msg.h"
 #include "sip/sip_stream.h"
@@ -20,10 +21,18 @@
 #include "state/boundary.h"
 #include "state/media.h"
 #include "state/netctx.h"
+#include "state/reg.h"
+#include "state/secagree.h"
 
 struct imsec_engine {
     const imsec_config *cfg;
-    imsec_callbacks cb;
+    imsec_callbacks cb;              /* the caller's */
+    imsec_callbacks inner;           /* what state calls: the caller's plus the sinks */
+    bool (*select)(void *ud, const imsec_finding *f, imsec_finding_note *note);
+    void *select_ud;
+    imsec_sink sinks[IMSEC_MAX_SINKS];
+    size_t nsinks;
+    bool want_msgs, want_frames;     /* some sink or callback takes messages / frames */
     imsec_stats stats;
     net_decoder *net;
     st_state *st;
@@ -67,7 +76,14 @@ static void report_message(imsec_engine *e, const st_msg *ev, const uint8_t *raw
     }
     r.src_role = bnd_role(e->bnd, &r.tuple.src);
     r.dst_role = bnd_role(e->bnd, &r.tuple.dst);
-    e->cb.on_message(e->cb.ud, &r);
+    if (ev->msg->is_request && sip_msg_hdr(ev->msg, SIP_HDR_SECURITY_VERIFY))
+        r.verify = sa_verify_verdict(ev->reg ? ev->reg->sec : NULL, ev->v,
+                                     &r.verify_server_frame);
+    if (e->cb.on_message)
+        e->cb.on_message(e->cb.ud, &r);
+    for (size_t i = 0; i < e->nsinks; i++)
+        if (e->sinks[i].ops->on_message)
+            e->sinks[i].ops->on_message(e->sinks[i].ud, &r);
 }
 
 static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *msg,
@@ -83,7 +99,7 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
     bnd_observe(e->bnd, m, &e->view);
     netctx_observe(&e->nctx, m, &e->view);
     ev.dir = (int)bnd_direction(e->bnd, m); /* once, after the boundary learnt from m */
-    if (e->cb.on_message)
+    if (e->want_msgs)
         report_message(e, &ev, raw);
     media_on_sip(e->media, &ev);
     detect_on_sip(e->det, &ev);
@@ -174,19 +190,115 @@ static void emit_finding(void *ud, const imsec_finding *f)
     imsec_engine *e = ud;
     if (e->cb.on_finding)
         e->cb.on_finding(e->cb.ud, f);
+    if (!e->nsinks)
+        return;
+    imsec_finding_note note;
+    memset(&note, 0, sizeof note);
+    if (e->select && !e->select(e->select_ud, f, &note))
+        return;
+    for (size_t i = 0; i < e->nsinks; i++)
+        if (e->sinks[i].ops->on_finding)
+            e->sinks[i].ops->on_finding(e->sinks[i].ud, f, &note);
+}
+
+/* State reports records through e->inner; each goes to the caller's
+ * callback, then to every sink. */
+static void emit_record(imsec_engine *e, const imsec_record *r)
+{
+    for (size_t i = 0; i < e->nsinks; i++)
+        if (e->sinks[i].ops->on_record)
+            e->sinks[i].ops->on_record(e->sinks[i].ud, r);
+}
+
+static void on_dialog_rec(void *ud, const imsec_dialog_rec *d)
+{
+    imsec_engine *e = ud;
+    if (e->cb.on_dialog)
+        e->cb.on_dialog(e->cb.ud, d);
+    emit_record(e, &(imsec_record){.kind = IMSEC_REC_DIALOG, .u.dialog = d});
+}
+
+static void on_reg_rec(void *ud, const imsec_reg_rec *g)
+{
+    imsec_engine *e = ud;
+    if (e->cb.on_registration)
+        e->cb.on_registration(e->cb.ud, g);
+    emit_record(e, &(imsec_record){.kind = IMSEC_REC_REGISTRATION, .u.reg = g});
+}
+
+static void on_txn_rec(void *ud, const imsec_txn_rec *t)
+{
+    imsec_engine *e = ud;
+    if (e->cb.on_txn)
+        e->cb.on_txn(e->cb.ud, t);
+    emit_record(e, &(imsec_record){.kind = IMSEC_REC_TXN, .u.txn = t});
+}
+
+static void on_sa_rec(void *ud, const imsec_sa_rec *s)
+{
+    imsec_engine *e = ud;
+    if (e->cb.on_sa)
+        e->cb.on_sa(e->cb.ud, s);
+    emit_record(e, &(imsec_record){.kind = IMSEC_REC_SA, .u.sa = s});
+}
+
+static void on_log(void *ud, imsec_log_level lvl, const char *module, const char *msg)
+{
+    imsec_engine *e = ud;
+    e->cb.log(e->cb.ud, lvl, module, msg);
+}
+
+/* State builds a record only when its callback is set, so the inner table
+ * gets an entry only where someone listens. */
+static void wire_callbacks(imsec_engine *e)
+{
+    bool recs = false;
+    for (size_t i = 0; i < e->nsinks; i++) {
+        const imsec_sink_ops *ops = e->sinks[i].ops;
+        recs |= ops->on_record != NULL;
+        e->want_msgs |= ops->on_message != NULL;
+        e->want_frames |= ops->on_frame != NULL;
+    }
+    e->want_msgs |= e->cb.on_message != NULL;
+    e->inner = (imsec_callbacks){
+        .ud = e,
+        .on_dialog = recs || e->cb.on_dialog ? on_dialog_rec : NULL,
+        .on_registration = recs || e->cb.on_registration ? on_reg_rec : NULL,
+        .on_txn = recs || e->cb.on_txn ? on_txn_rec : NULL,
+        .on_sa = recs || e->cb.on_sa ? on_sa_rec : NULL,
+        .log = e->cb.log ? on_log : NULL,
+    };
 }
 
 imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *cb,
                                uint64_t seed, char err[IMSEC_ERRBUF])
 {
+    imsec_engine_opts o = {.cb = cb, .seed = seed};
+    return imsec_engine_open(cfg, &o, err);
+}
+
+imsec_engine *imsec_engine_open(const imsec_config *cfg, const imsec_engine_opts *o,
+                                char err[IMSEC_ERRBUF])
+{
+    if (o->nsinks > IMSEC_MAX_SINKS) {
+        snprintf(err, IMSEC_ERRBUF, "more than %d sinks", IMSEC_MAX_SINKS);
+        return NULL;
+    }
     imsec_engine *e = calloc(1, sizeof *e);
     if (!e) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         return NULL;
     }
     e->cfg = cfg;
-    if (cb)
-        e->cb = *cb;
+    if (o->cb)
+        e->cb = *o->cb;
+    e->select = o->select;
+    e->select_ud = o->select_ud;
+    for (size_t i = 0; i < o->nsinks; i++)
+        if (o->sinks[i].ops)
+            e->sinks[e->nsinks++] = o->sinks[i];
+    wire_callbacks(e);
+    uint64_t seed = o->seed;
     uint8_t hkey[16];
     for (int i = 0; i < 8; i++) {
         hkey[i] = (uint8_t)(seed >> (8 * i));
@@ -199,7 +311,7 @@ imsec_engine *imsec_engine_new(const imsec_config *cfg, const imsec_callbacks *c
     st_limits sl;
     st_limits_default(&sl);
     e->net = net_decoder_new(&nl, hkey, &e->stats, &sink);
-    e->st = st_new(&sl, hkey, &e->stats, &e->cb, rules_config_keys(cfg));
+    e->st = st_new(&sl, hkey, &e->stats, &e->inner, rules_config_keys(cfg));
     if (!e->net || !e->st) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         goto fail;
@@ -244,6 +356,10 @@ void imsec_engine_feed(imsec_engine *e, const imsec_frame *f)
     if (e->stats.first_ts.sec == 0 && e->stats.first_ts.usec == 0)
         e->stats.first_ts = f->ts;
     e->stats.last_ts = f->ts;
+    if (e->want_frames)
+        for (size_t i = 0; i < e->nsinks; i++)
+            if (e->sinks[i].ops->on_frame)
+                e->sinks[i].ops->on_frame(e->sinks[i].ud, f);
     net_decode_frame(e->net, f);
 }
 
@@ -259,3 +375,32 @@ void imsec_engine_finish(imsec_engine *e)
 }
 
 const imsec_stats *imsec_engine_stats(const imsec_engine *e) { return &e->stats; }
+
+void imsec_engine_emit_stats(imsec_engine *e, const imsec_stats_info *info)
+{
+    for (size_t i = 0; i < e->nsinks; i++)
+        if (e->sinks[i].ops->on_stats)
+            e->sinks[i].ops->on_stats(e->sinks[i].ud, &e->stats, info);
+}
+
+int imsec_engine_close_sinks(imsec_engine *e, char err[IMSEC_ERRBUF])
+{
+    int rc = IMSEC_OK;
+    for (size_t i = 0; i < e->nsinks; i++) {
+        char one[IMSEC_ERRBUF] = "";
+        int r = e->sinks[i].ops->finish ? e->sinks[i].ops->finish(e->sinks[i].ud, one) : IMSEC_OK;
+        if (r != IMSEC_OK && rc == IMSEC_OK) {
+            rc = r;
+            snprintf(err, IMSEC_ERRBUF, "%s", one);
+        }
+    }
+    return rc;
+}
+
+void imsec_sink_free(imsec_sink *s)
+{
+    if (s && s->ops && s->ops->free)
+        s->ops->free(s->ud);
+    if (s)
+        s->ops = NULL;
+}

@@ -33,11 +33,12 @@ for c in "sess-parallel-5|sess-parallel-5.pcap|" "mw-ckik|ims-aka-mw-ckik.pcap|-
          "escape-synthetic|escape-synthetic.pcap|--report-dialogs all" \
          "xfer-chain-abcd|xfer-chain-abcd.pcap|--report-dialogs all"; do
   IFS='|' read -r name pcap extra <<<"$c"
+  site=(); [ -f "$DATA/${pcap%.pcap}.rules.json" ] && site=(--rules "$DATA/${pcap%.pcap}.rules.json")
   html="$OUT/browser-$name.html"
   # shellcheck disable=SC2086
-  "$IMSEC" report -q -o "$html" $extra "$DATA/$pcap"
+  "$IMSEC" report -q -o "$html" "${site[@]}" $extra "$DATA/$pcap"
   # What the CLI says: number of findings, and every frame they cite.
-  eve=$("$IMSEC" --format eve -q "$DATA/$pcap")
+  eve=$("$IMSEC" --format eve -q "${site[@]}" "$DATA/$pcap")
   n=$(grep -c '"event_type":"alert"' <<<"$eve")
   frames=$(grep '"event_type":"alert"' <<<"$eve" | python3 -c '
 import json, sys

@@ -26,12 +26,14 @@ cases=(
 )
 for c in "${cases[@]}"; do
   IFS='|' read -r name pcap extra want <<<"$c"
+  # a sample's site profile goes with it (samples/README.md)
+  site=(); [ -f "$DATA/${pcap%.pcap}.rules.json" ] && site=(--rules "$DATA/${pcap%.pcap}.rules.json")
   html="$OUT/$name.html"
   # shellcheck disable=SC2086
-  "$IMSEC" report -q -o "$html" $extra "$DATA/$pcap"; rc=$?
+  "$IMSEC" report -q -o "$html" "${site[@]}" $extra "$DATA/$pcap"; rc=$?
   [ "$rc" = "$want" ] && ok "$name: exit $rc" || bad "$name: exit $rc, want $want"
   # shellcheck disable=SC2086
-  "$IMSEC" report -q -o "$html.again" $extra "$DATA/$pcap"
+  "$IMSEC" report -q -o "$html.again" "${site[@]}" $extra "$DATA/$pcap"
   cmp -s "$html" "$html.again" && ok "$name: deterministic" || bad "$name: two runs differ"
   python3 "$HERE/check_report.py" static "$html" && ok "$name: self-contained" || bad "$name: static check"
   python3 "$HERE/check_report.py" struct "$html" >"$OUT/$name.struct" || bad "$name: outline"
@@ -43,7 +45,7 @@ for c in "${cases[@]}"; do
     bad "$name: structure differs from tests/report/golden/$name.struct"
   fi
   # finding rows = what the CLI reports for the same input
-  n=$("$IMSEC" --format eve -q "$DATA/$pcap" | grep -c '"event_type":"alert"')
+  n=$("$IMSEC" --format eve -q "${site[@]}" "$DATA/$pcap" | grep -c '"event_type":"alert"')
   rows=$(grep -c '<tr class="finding"' "$html")
   [ "$n" = "$rows" ] && ok "$name: $rows finding rows" || bad "$name: $rows rows, CLI has $n findings"
 done
@@ -85,7 +87,7 @@ if grep -qiE 'ck=&quot;[0-9a-f]{32}' "$OUT/mw-ckik-all.html"; then bad "mw-ckik:
 # Title is escaped too; --report-dialogs flagged draws fewer flows than all.
 "$IMSEC" report -q --title 'Case <7> "x"' -o "$OUT/title.html" "$DATA/sess-parallel-5.pcap"
 grep -qF '<title>Case &lt;7&gt; &quot;x&quot;</title>' "$OUT/title.html" && ok "title escaped" || bad "title not escaped"
-"$IMSEC" report -q --max-flows 2 -o "$OUT/cap.html" "$DATA/sess-parallel-5.pcap"
+"$IMSEC" report -q --max-flows 2 --rules "$DATA/sess-parallel-5.rules.json" -o "$OUT/cap.html" "$DATA/sess-parallel-5.pcap"
 [ "$(grep -c '<details class="flow' "$OUT/cap.html")" = 2 ] && grep -q 'flows with findings are not drawn' "$OUT/cap.html" \
   && ok "flow cap with a note" || bad "flow cap"
 

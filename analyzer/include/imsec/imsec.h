@@ -4,11 +4,17 @@
  * mutable state, never prints, and never exits. The CLI, the Wireshark
  * plugin and the tests each create their own engine.
  *
- * Life cycle: imsec_config_new -> imsec_config_load_* -> imsec_engine_new ->
- * imsec_engine_feed (per frame, in capture order) -> imsec_engine_finish ->
- * imsec_engine_free.  Findings and records are delivered through callbacks
- * while frames are fed; the structs passed to callbacks are borrowed and
- * valid only during the call. */
+ * Life cycle: imsec_config_new -> imsec_config_load_* -> imsec_engine_new
+ * (or imsec_engine_open with sinks, imsec/sink.h) -> imsec_engine_feed (per
+ * frame, in capture order) -> imsec_engine_finish -> imsec_engine_free.
+ * Findings and records are delivered through callbacks and sinks while
+ * frames are fed; the structs passed to them are borrowed and valid only
+ * during the call.
+ *
+ * The public headers are all a program needs: imsec.h (engine, records,
+ * config), sink.h (the sink interface), output.h (text, EVE, HTML and
+ * evidence sinks), capture.h (capture files and live interfaces) and
+ * sipinfo.h (the security view of one SIP message, for viewers). */
 #ifndef IMSEC_IMSEC_H
 #define IMSEC_IMSEC_H
 
@@ -58,6 +64,13 @@ typedef struct {
     int64_t sec;
     uint32_t usec;
 } imsec_ts;
+
+/* A counted slice into a buffer someone else owns (no NUL); valid only
+ * while that buffer is. libimsec's own string helpers are private. */
+typedef struct {
+    const char *p;
+    uint32_t len;
+} imsec_str;
 
 /* An IP address: family 4 or 6, bytes in network order (v4 in a[0..3]). */
 typedef struct {
@@ -211,6 +224,16 @@ typedef struct {
     uint32_t enc_key_len, auth_key_len;
 } imsec_sa_rec;
 
+/* Security-Verify of a request versus the Security-Server list of the
+ * 401/407 its registration was last challenged with (RFC 3329 §2.3.1:
+ * Verify must repeat Server element by element). */
+typedef enum {
+    IMSEC_VERIFY_NA = 0,      /* the message carries no Security-Verify */
+    IMSEC_VERIFY_MATCH,
+    IMSEC_VERIFY_MISMATCH,
+    IMSEC_VERIFY_NO_SERVER,   /* no Security-Server seen for its registration */
+} imsec_verify;
+
 /* One SIP message as the engine saw it (for the plugin, the report and
  * `--log-sip`). Borrowed: valid only during the callback. */
 typedef struct {
@@ -229,6 +252,8 @@ typedef struct {
     uint64_t sa_frame;          /* frame where that SA was agreed, 0 if unknown */
     char impi[IMSEC_SUBJ_LEN];  /* registration the message belongs to, if any */
     const char *src_role, *dst_role; /* "UE", "P-CSCF", "S-CSCF", "peer" or "" */
+    imsec_verify verify;        /* requests with Security-Verify */
+    uint64_t verify_server_frame; /* the Security-Server compared with, 0 if none */
 } imsec_msg_rec;
 
 /* ---- statistics ---------------------------------------------------------- */

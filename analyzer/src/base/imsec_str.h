@@ -12,10 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-typedef struct {
-    const char *p;
-    uint32_t len;
-} imsec_str;
+#include "imsec/imsec.h" /* the imsec_str type itself is public */
 
 #define IMSEC_STR_NULL ((imsec_str){NULL, 0})
 /* A slice over a string literal. */

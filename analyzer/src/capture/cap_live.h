@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "imsec/imsec.h"
+#include "imsec/capture.h"
 
 /* The default capture filter (tcpdump syntax), chosen to keep everything the
  * engine can use and to drop bulk traffic it cannot:
@@ -64,7 +65,7 @@ typedef struct {
 /* Longest time a captured packet waits in a partly filled kernel block
  * before it can be read (TPACKET_V3 block timeout; see cap_live_open). A
  * reader that drains the handle at stop polls at least this long once. */
-#define CAP_LIVE_BLOCK_MS 10
+#define CAP_LIVE_BLOCK_MS IMSEC_LIVE_BLOCK_MS
 
 /* Opens, activates (buffered TPACKET_V3 with a CAP_LIVE_BLOCK_MS block
  * timeout, non-blocking) and installs the filter.

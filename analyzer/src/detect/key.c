@@ -78,14 +78,6 @@ static void unprotected_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
 
 /* ---- KEY-SECAGREE-DOWNGRADE ---- */
 
-static bool mech_eq(const sa_mech *x, const sa_mech *y)
-{
-    return strcmp(x->mech, y->mech) == 0 && strcmp(x->alg, y->alg) == 0 &&
-           strcmp(x->ealg, y->ealg) == 0 && strcmp(x->prot, y->prot) == 0 &&
-           strcmp(x->mod, y->mod) == 0 && x->spi_c == y->spi_c && x->spi_s == y->spi_s &&
-           x->port_c == y->port_c && x->port_s == y->port_s && x->q == y->q;
-}
-
 static bool offered(const sa_mechs *client, const sa_mech *m)
 {
     for (unsigned i = 0; i < client->n; i++)
@@ -105,10 +97,7 @@ static void downgrade_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
     char why[160] = "";
     if (ev->sa.verify && sr->server.present) {
         /* RFC 3329 §2.3.1: Security-Verify must copy the server's list. */
-        bool same = sr->verify.n == sr->server.n;
-        for (unsigned i = 0; same && i < sr->verify.n; i++)
-            same = mech_eq(&sr->verify.m[i], &sr->server.m[i]);
-        if (!same)
+        if (!sa_mechs_same(&sr->verify, &sr->server))
             snprintf(why, sizeof why, "Security-Verify does not match the Security-Server of frame %llu",
                      (unsigned long long)sr->server.frame);
     }

@@ -403,3 +403,171 @@ int eve_registration(out_writer *w, const imsec_reg_rec *r)
 }
 int eve_txn(out_writer *w, const imsec_txn_rec *t) { return eve_write_obj(w, eve_txn_obj(t)); }
 int eve_stats(out_writer *w, const imsec_stats *s) { return eve_write_obj(w, eve_stats_obj(s)); }
+
+/* ---- the EVE sink (imsec/output.h) ----
+ * `dialogs --format eve` lines are held until the end and written ordered
+ * by first frame (registrations after dialogs on a tie), so the record
+ * order does not depend on when an entry happened to be evicted. */
+
+typedef struct {
+    uint64_t first_frame;
+    int kind;
+    char *line;
+    size_t len;
+} eve_held;
+
+typedef struct {
+    imsec_eve_opts o;
+    out_writer *w;
+    eve_held *held;
+    size_t nheld, capheld;
+    int err;
+} eve_sink;
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+} eve_membuf;
+
+static int mem_write(void *ud, const char *p, size_t n)
+{
+    eve_membuf *m = ud;
+    if (m->len + n > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 512;
+        while (cap < m->len + n)
+            cap *= 2;
+        char *np = realloc(m->p, cap);
+        if (!np)
+            return IMSEC_E_NOMEM;
+        m->p = np;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->len, p, n);
+    m->len += n;
+    return 0;
+}
+
+static void es_hold(eve_sink *s, uint64_t first_frame, int kind, json_object *obj)
+{
+    eve_membuf m = {0};
+    out_writer mw = {.write = mem_write, .ud = &m};
+    if (eve_write_obj(&mw, obj) != 0 || mw.err ||
+        !out_grow((void **)&s->held, &s->capheld, s->nheld + 1, sizeof *s->held)) {
+        free(m.p);
+        s->err = IMSEC_E_NOMEM;
+        return;
+    }
+    s->held[s->nheld++] = (eve_held){first_frame, kind, m.p, m.len};
+}
+
+static void es_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
+{
+    eve_sink *s = ud;
+    if (!s->o.findings)
+        return;
+    json_object *o = eve_finding_obj(f);
+    json_object *im = NULL;
+    if (o && note->id[0] && json_object_object_get_ex(o, "imsec", &im)) {
+        json_object_object_add(im, "id", json_object_new_string(note->id));
+        if (note->evidence[0]) {
+            json_object *e = json_object_new_object();
+            char path[1200];
+            snprintf(path, sizeof path, "%s/%s", note->evidence_dir ? note->evidence_dir : ".",
+                     note->evidence);
+            json_object_object_add(e, "pcap", json_object_new_string(path));
+            json_object_object_add(e, "packets", json_object_new_int64(note->evidence_packets));
+            /* Where each imsec.frames entry sits in the evidence pcap (1-based). */
+            json_object *a = json_object_new_array();
+            for (uint32_t i = 0; i < f->nframes && i < IMSEC_MAX_EVIDENCE; i++)
+                json_object_array_add(a, json_object_new_int64(note->cited_in_file[i]));
+            json_object_object_add(e, "frames_in_pcap", a);
+            json_object_object_add(im, "evidence", e);
+        }
+    }
+    int rc = eve_write_obj(s->w, o);
+    if (rc && !s->err)
+        s->err = rc;
+}
+
+static void es_record(void *ud, const imsec_record *r)
+{
+    eve_sink *s = ud;
+    if (!s->o.records)
+        return;
+    switch (r->kind) {
+    case IMSEC_REC_DIALOG: es_hold(s, r->u.dialog->first_frame, 0, eve_dialog_obj(r->u.dialog)); break;
+    case IMSEC_REC_REGISTRATION: es_hold(s, r->u.reg->first_frame, 1, eve_registration_obj(r->u.reg)); break;
+    case IMSEC_REC_TXN: es_hold(s, r->u.txn->first_frame, 2, eve_txn_obj(r->u.txn)); break;
+    case IMSEC_REC_SA: es_hold(s, r->u.sa->agreed_frame, 3, eve_sa_obj(r->u.sa)); break;
+    }
+}
+
+static int by_frame(const void *a, const void *b)
+{
+    const eve_held *x = a, *y = b;
+    if (x->first_frame != y->first_frame)
+        return x->first_frame < y->first_frame ? -1 : 1;
+    return x->kind - y->kind;
+}
+
+static void es_stats(void *ud, const imsec_stats *st, const imsec_stats_info *info)
+{
+    eve_sink *s = ud;
+    if (!(info && info->periodic)) {
+        if (s->nheld)
+            qsort(s->held, s->nheld, sizeof *s->held, by_frame);
+        for (size_t i = 0; i < s->nheld; i++) {
+            out_write(s->w, s->held[i].line, s->held[i].len);
+            free(s->held[i].line);
+        }
+        s->nheld = 0;
+    }
+    json_object *o = eve_stats_obj(st), *inner = NULL;
+    if (o && info && info->add_json && json_object_object_get_ex(o, "stats", &inner))
+        info->add_json(info->ud, inner);
+    if (eve_write_obj(s->w, o) && !s->err)
+        s->err = IMSEC_E_IO;
+}
+
+static int es_finish(void *ud, char err[IMSEC_ERRBUF])
+{
+    eve_sink *s = ud;
+    int rc = s->err ? s->err : s->w->err;
+    if (rc)
+        snprintf(err, IMSEC_ERRBUF, "%s", imsec_rc_str(rc));
+    return rc;
+}
+
+static void es_free(void *ud)
+{
+    eve_sink *s = ud;
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nheld; i++)
+        free(s->held[i].line);
+    free(s->held);
+    free(s);
+}
+
+/* Without records the table has no on_record, so the state does not build
+ * them (live mode emits none). */
+static const imsec_sink_ops eve_sink_ops = {
+    .name = "eve", .on_finding = es_finding, .on_record = es_record, .on_stats = es_stats,
+    .finish = es_finish, .free = es_free,
+};
+static const imsec_sink_ops eve_sink_ops_norec = {
+    .name = "eve", .on_finding = es_finding, .on_stats = es_stats, .finish = es_finish,
+    .free = es_free,
+};
+
+int imsec_eve_sink(const imsec_eve_opts *o, imsec_writer *w, imsec_sink *out)
+{
+    out->ops = NULL;
+    eve_sink *s = calloc(1, sizeof *s);
+    if (!s)
+        return IMSEC_E_NOMEM;
+    s->o = *o;
+    s->w = w;
+    *out = (imsec_sink){.ops = o->records ? &eve_sink_ops : &eve_sink_ops_norec, .ud = s};
+    return IMSEC_OK;
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/siphash.h"
+#include "output/pcap_out.h"
 
 /* One frame in the ring. Data lives in the byte ring at [off, off+caplen). */
 typedef struct {
@@ -291,9 +292,7 @@ static void make_disk_room(evidence *ev, uint64_t need)
     }
 }
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); } /* pcap: writer's byte order */
-
-int evidence_write(evidence *ev, const imsec_finding *f, const char *id, evidence_file *out,
+int evidence_write(evidence *ev, const imsec_finding *f, const char *id, evidence_result *out,
                    char err[IMSEC_ERRBUF])
 {
     memset(out, 0, sizeof *out);
@@ -336,9 +335,9 @@ int evidence_write(evidence *ev, const imsec_finding *f, const char *id, evidenc
         if (n < ev->max_context)
             ev->pick[n++] = (uint32_t)(s - ev->slots);
     }
-    uint64_t size = 24;
+    uint64_t size = PCAP_OUT_HDR_LEN;
     for (uint32_t i = 0; i < n; i++)
-        size += 16 + ev->slots[ev->pick[i]].caplen;
+        size += PCAP_OUT_REC_LEN + ev->slots[ev->pick[i]].caplen;
     make_disk_room(ev, size);
     if (ev->ctr.bytes_on_disk + size > ev->disk_cap) {
         snprintf(err, IMSEC_ERRBUF, "evidence %s: over the disk bound", id);
@@ -362,26 +361,12 @@ int evidence_write(evidence *ev, const imsec_finding *f, const char *id, evidenc
         snprintf(err, IMSEC_ERRBUF, "evidence %s: %s", out->name, strerror(errno));
         return IMSEC_E_IO;
     }
-    uint8_t hdr[24];
-    put32(hdr, 0xa1b2c3d4u);
-    uint16_t maj = 2, min = 4;
-    memcpy(hdr + 4, &maj, 2);
-    memcpy(hdr + 6, &min, 2);
-    put32(hdr + 8, 0);
-    put32(hdr + 12, 0);
-    put32(hdr + 16, 262144);
-    put32(hdr + 20, (uint32_t)linktype);
-    bool ok = fwrite(hdr, 1, sizeof hdr, fp) == sizeof hdr;
+    bool ok = pcap_out_header(fp, linktype);
     /* pick[] is newest first: write it backwards for frame order. */
     uint32_t pktno = 0;
     for (uint32_t i = n; ok && i-- > 0;) {
         const ev_slot *s = &ev->slots[ev->pick[i]];
-        uint8_t rec[16];
-        put32(rec, (uint32_t)s->ts.sec);
-        put32(rec + 4, s->ts.usec);
-        put32(rec + 8, s->caplen);
-        put32(rec + 12, s->wirelen);
-        ok = fwrite(rec, 1, 16, fp) == 16 && fwrite(ev->buf + s->off, 1, s->caplen, fp) == s->caplen;
+        ok = pcap_out_record(fp, s->ts, s->caplen, s->wirelen, ev->buf + s->off);
         pktno++;
         for (uint32_t c = 0; c < f->nframes && c < IMSEC_MAX_EVIDENCE; c++)
             if (f->frames[c] == s->frame_no)
@@ -422,4 +407,81 @@ void evidence_get_counters(const evidence *ev, evidence_counters *out)
 {
     *out = ev->ctr;
     out->ring_frames = ev->count;
+}
+
+/* ---- the live evidence sink (imsec/output.h) ---- */
+
+typedef struct {
+    evidence *ev;
+    char dir[1024];
+    char err[IMSEC_ERRBUF]; /* first write error not yet collected */
+} ev_sink;
+
+static void evs_frame(void *ud, const imsec_frame *f) { evidence_add(((ev_sink *)ud)->ev, f); }
+
+static void evs_message(void *ud, const imsec_msg_rec *m)
+{
+    evidence_tag(((ev_sink *)ud)->ev, m->frame, m->call_id, m->impi);
+}
+
+static void evs_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
+{
+    ev_sink *s = ud;
+    evidence_result r;
+    char err[IMSEC_ERRBUF] = "";
+    int rc = evidence_write(s->ev, f, note->id, &r, err);
+    if (rc != 0) {
+        if (!s->err[0])
+            snprintf(s->err, sizeof s->err, "%s", err[0] ? err : imsec_rc_str(rc));
+        return;
+    }
+    memcpy(note->evidence, r.name, sizeof note->evidence);
+    note->evidence_dir = s->dir;
+    note->evidence_packets = r.nframes;
+    memcpy(note->cited_in_file, r.cited_in_file, sizeof note->cited_in_file);
+}
+
+static void evs_free(void *ud)
+{
+    ev_sink *s = ud;
+    if (!s)
+        return;
+    evidence_free(s->ev);
+    free(s);
+}
+
+static const imsec_sink_ops ev_sink_ops = {
+    .name = "evidence", .on_frame = evs_frame, .on_message = evs_message,
+    .on_finding = evs_finding, .free = evs_free,
+};
+
+int imsec_evidence_sink(const imsec_evidence_opts *o, imsec_sink *out, char err[IMSEC_ERRBUF])
+{
+    out->ops = NULL;
+    ev_sink *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, IMSEC_ERRBUF, "%s: evidence ring: out of memory", o->dir);
+        return IMSEC_E_NOMEM;
+    }
+    snprintf(s->dir, sizeof s->dir, "%s", o->dir);
+    s->ev = evidence_new(o, err);
+    if (!s->ev) {
+        free(s);
+        return IMSEC_E_IO;
+    }
+    *out = (imsec_sink){.ops = &ev_sink_ops, .ud = s};
+    return IMSEC_OK;
+}
+
+void imsec_evidence_sink_counters(const imsec_sink *s, imsec_evidence_counters *out)
+{
+    evidence_get_counters(((const ev_sink *)s->ud)->ev, out);
+}
+
+const char *imsec_evidence_sink_error(const imsec_sink *s, char buf[IMSEC_ERRBUF])
+{
+    ev_sink *e = s->ud;
+    snprintf(buf, IMSEC_ERRBUF, "%s", e->err);
+    e->err[0] = '\0';
+    return buf;
 }

@@ -21,7 +21,8 @@
  * be swapped for a link after start. Call-ID and IMPI are attacker-chosen,
  * so tags are keyed SipHash values; a collision only adds a context frame.
  *
- * Not thread-safe: the engine thread owns it. */
+ * Not thread-safe: the engine thread owns it. imsec_evidence_sink
+ * (imsec/output.h) wraps it as a sink. */
 #ifndef IMSEC_OUTPUT_EVIDENCE_H
 #define IMSEC_OUTPUT_EVIDENCE_H
 
@@ -30,20 +31,15 @@
 #include <stdint.h>
 
 #include "imsec/imsec.h"
+#include "imsec/output.h"
 
-typedef struct {
-    const char *dir;       /* existing directory */
-    size_t ring_bytes;     /* packet bytes kept in memory; 0: 64 MiB */
-    uint32_t ring_frames;  /* frames kept; 0: 262144 */
-    uint64_t disk_bytes;   /* evidence files on disk; 0: 1 GiB */
-    uint32_t max_context;  /* frames per file; 0: 4096 */
-    uint64_t seed;         /* keys the tag hash */
-} evidence_opts;
+typedef imsec_evidence_opts evidence_opts;
+typedef imsec_evidence_counters evidence_counters;
 
 typedef struct evidence evidence;
 
 /* Result of one evidence_write. */
-#define EVIDENCE_NAME_LEN 96
+#define EVIDENCE_NAME_LEN IMSEC_EVIDENCE_NAME_LEN
 typedef struct {
     char name[EVIDENCE_NAME_LEN];          /* file name inside dir ("<id>.pcap") */
     uint32_t nframes;                      /* frames in the file */
@@ -51,12 +47,7 @@ typedef struct {
     /* For each f->frames[i]: its 1-based packet number in the file, 0 if it
      * had already left the ring (or had another link type). */
     uint32_t cited_in_file[IMSEC_MAX_EVIDENCE];
-} evidence_file;
-
-typedef struct {
-    uint64_t files_written, files_deleted, bytes_on_disk, write_errors, frames_missing;
-    uint64_t ring_frames, ring_bytes;  /* current occupancy */
-} evidence_counters;
+} evidence_result;
 
 /* NULL with err set if dir cannot be opened as a directory (symlinks refused). */
 evidence *evidence_new(const evidence_opts *o, char err[IMSEC_ERRBUF]);
@@ -69,7 +60,7 @@ void evidence_tag(evidence *ev, uint64_t frame_no, const char *call_id, const ch
 /* Writes DIR/<id>.pcap for f. id must be [A-Za-z0-9._-]+. 0, or a negative
  * imsec_rc (IMSEC_E_IO with err set, IMSEC_E_CONFIG for a bad id). */
 IMSEC_NODISCARD int evidence_write(evidence *ev, const imsec_finding *f, const char *id,
-                                   evidence_file *out, char err[IMSEC_ERRBUF]);
+                                   evidence_result *out, char err[IMSEC_ERRBUF]);
 void evidence_get_counters(const evidence *ev, evidence_counters *out);
 
 #endif

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "imsec/imsec.h"
+#include "output/html_escape.h" /* html_escape, html_sip_text */
 #include "output/out.h"
 
 /* Limits (memory and page size). */
@@ -73,14 +74,5 @@ uint64_t html_report_findings(const html_report *r);
  * writer's sticky error. */
 IMSEC_NODISCARD int html_report_write(html_report *r, out_writer *w, const imsec_stats *st,
                                       const char *damage);
-
-/* Writes s[0..n) HTML-escaped (text and quoted-attribute safe): invalid
- * UTF-8 becomes U+FFFD, & < > " ' become entities, control bytes other than
- * TAB/LF become \xNN, CR is dropped; with attr, LF and TAB become spaces. */
-void html_escape(out_writer *w, const char *s, size_t n, bool attr);
-
-/* Writes SIP message text escaped as html_escape, with secrets redacted
- * unless show (see the file comment for what counts as a secret). */
-void html_sip_text(out_writer *w, const char *s, size_t n, bool show);
 
 #endif

@@ -17,6 +17,8 @@ void out_writer_file(out_writer *w, FILE *f)
     w->err = 0;
 }
 
+void imsec_writer_file(imsec_writer *w, FILE *f) { out_writer_file(w, f); }
+
 int out_write(out_writer *w, const char *p, size_t n)
 {
     if (w->err)
@@ -279,4 +281,9 @@ bool out_grow(void **arr, size_t *cap, size_t need, size_t elem)
     *arr = p;
     *cap = nc;
     return true;
+}
+
+char *imsec_escape(const char *s, size_t n, char *dst, size_t cap)
+{
+    return out_escape(s, n, dst, cap);
 }

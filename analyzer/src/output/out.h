@@ -14,13 +14,10 @@
 #include <stdio.h>
 
 #include "imsec/imsec.h"
+#include "imsec/output.h"
 
-typedef struct out_writer {
-    /* Writes n bytes; returns 0 or a negative imsec_rc. */
-    int (*write)(void *ud, const char *p, size_t n);
-    void *ud;
-    int err; /* first error, sticky */
-} out_writer;
+/* The public byte writer (imsec/output.h) under the module's own name. */
+typedef imsec_writer out_writer;
 
 /* A writer over a stdio stream (not closed by the writer). */
 void out_writer_file(out_writer *w, FILE *f);

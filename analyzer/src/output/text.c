@@ -405,3 +405,123 @@ int text_table_flush(text_ctx *t)
     text_fini(t);
     return rc;
 }
+
+/* ---- the text sink (imsec/output.h) ---- */
+
+typedef struct {
+    imsec_text_opts o;
+    text_ctx t;
+    int err;
+} text_sink;
+
+static void ts_note(text_sink *s, int rc)
+{
+    if (rc && !s->err)
+        s->err = rc;
+}
+
+static void ts_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
+{
+    text_sink *s = ud;
+    if (!s->o.findings)
+        return;
+    ts_note(s, text_finding(&s->t, f));
+    if (note->evidence[0])
+        ts_note(s, out_printf(s->t.w, "    finding id: %s  evidence: %s/%s\n\n", note->id,
+                              note->evidence_dir ? note->evidence_dir : ".", note->evidence));
+}
+
+static void ts_record(void *ud, const imsec_record *r)
+{
+    text_sink *s = ud;
+    if (!s->o.table)
+        return;
+    int rc = 0;
+    switch (r->kind) {
+    case IMSEC_REC_DIALOG: rc = text_dialog(&s->t, r->u.dialog); break;
+    case IMSEC_REC_REGISTRATION: rc = text_registration(&s->t, r->u.reg); break;
+    case IMSEC_REC_TXN: rc = text_txn(&s->t, r->u.txn); break;
+    case IMSEC_REC_SA: rc = text_sa(&s->t, r->u.sa); break;
+    }
+    if (rc)
+        ts_note(s, IMSEC_E_IO);
+}
+
+/* One damage line per damaged file, as the capture reports them. */
+static int ts_summary(text_sink *s, const imsec_stats *st, const char *damage)
+{
+    const char *lines[64];
+    size_t n = 0;
+    char *copy = damage ? strdup(damage) : NULL;
+    for (char *l = copy; l && *l && n < 64;) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl++ = '\0';
+        if (*l)
+            lines[n++] = l;
+        l = nl;
+    }
+    int rc = text_summary(&s->t, st, lines, n);
+    free(copy);
+    return rc;
+}
+
+static void ts_stats(void *ud, const imsec_stats *st, const imsec_stats_info *info)
+{
+    text_sink *s = ud;
+    if (info && info->periodic) {
+        ts_note(s, out_printf(s->t.w,
+                              "-- stats: %llu frames, %llu SIP messages, %llu findings, "
+                              "%llu kernel drops, %llu ring drops\n",
+                              (unsigned long long)st->frames, (unsigned long long)st->sip_messages,
+                              (unsigned long long)st->findings,
+                              (unsigned long long)info->kernel_dropped,
+                              (unsigned long long)info->ring_dropped));
+        return;
+    }
+    if (s->o.table && text_table_flush(&s->t))
+        ts_note(s, IMSEC_E_IO);
+    if (s->o.summary && ts_summary(s, st, info ? info->damage : NULL))
+        ts_note(s, IMSEC_E_IO);
+}
+
+static int ts_finish(void *ud, char err[IMSEC_ERRBUF])
+{
+    text_sink *s = ud;
+    int rc = s->err ? s->err : s->t.w->err;
+    if (rc)
+        snprintf(err, IMSEC_ERRBUF, "%s", imsec_rc_str(rc));
+    return rc;
+}
+
+static void ts_free(void *ud)
+{
+    text_sink *s = ud;
+    if (!s)
+        return;
+    text_fini(&s->t);
+    free(s);
+}
+
+/* Without the table the ops have no on_record, so the state does not
+ * build records nobody prints. */
+static const imsec_sink_ops text_sink_ops = {
+    .name = "text", .on_finding = ts_finding, .on_record = ts_record, .on_stats = ts_stats,
+    .finish = ts_finish, .free = ts_free,
+};
+static const imsec_sink_ops text_sink_ops_norec = {
+    .name = "text", .on_finding = ts_finding, .on_stats = ts_stats, .finish = ts_finish,
+    .free = ts_free,
+};
+
+int imsec_text_sink(const imsec_text_opts *o, imsec_writer *w, imsec_sink *out)
+{
+    out->ops = NULL;
+    text_sink *s = calloc(1, sizeof *s);
+    if (!s)
+        return IMSEC_E_NOMEM;
+    s->o = *o;
+    text_init(&s->t, w, o->color);
+    *out = (imsec_sink){.ops = o->table ? &text_sink_ops : &text_sink_ops_norec, .ud = s};
+    return IMSEC_OK;
+}

@@ -278,6 +278,34 @@ static bool parse_mechs(const sip_view *v, sip_view_sec t, sa_mechs *out, uint64
     return true;
 }
 
+static bool mech_eq(const sa_mech *x, const sa_mech *y)
+{
+    return strcmp(x->mech, y->mech) == 0 && strcmp(x->alg, y->alg) == 0 &&
+           strcmp(x->ealg, y->ealg) == 0 && strcmp(x->prot, y->prot) == 0 &&
+           strcmp(x->mod, y->mod) == 0 && x->spi_c == y->spi_c && x->spi_s == y->spi_s &&
+           x->port_c == y->port_c && x->port_s == y->port_s && x->q == y->q;
+}
+
+bool sa_mechs_same(const sa_mechs *a, const sa_mechs *b)
+{
+    bool same = a->n == b->n;
+    for (unsigned i = 0; same && i < a->n; i++)
+        same = mech_eq(&a->m[i], &b->m[i]);
+    return same;
+}
+
+imsec_verify sa_verify_verdict(const sa_reg *r, const sip_view *view, uint64_t *server_frame)
+{
+    *server_frame = 0;
+    sa_mechs v;
+    if (!sip_view_msg(view)->is_request || !parse_mechs(view, SIP_VIEW_SEC_VERIFY, &v, 0))
+        return IMSEC_VERIFY_NA;
+    if (!r || !r->server.present)
+        return IMSEC_VERIFY_NO_SERVER;
+    *server_frame = r->server.frame;
+    return sa_mechs_same(&v, &r->server) ? IMSEC_VERIFY_MATCH : IMSEC_VERIFY_MISMATCH;
+}
+
 static const sa_mech *first_ipsec(const sa_mechs *l)
 {
     const sa_mech *best = NULL;

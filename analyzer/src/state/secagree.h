@@ -125,6 +125,12 @@ typedef struct {
     char rand_first_impi[IMSEC_SUBJ_LEN];
 } sa_event;
 
+/* RFC 3329 §2.3.1: the same mechanisms, element by element, in order. */
+bool sa_mechs_same(const sa_mechs *a, const sa_mechs *b);
+/* The Security-Verify of request msg against the Security-Server r was
+ * last challenged with (r may be NULL); *server_frame gets that 401's frame. */
+imsec_verify sa_verify_verdict(const sa_reg *r, const sip_view *v, uint64_t *server_frame);
+
 typedef struct sa_ctx sa_ctx;
 
 sa_ctx *sa_ctx_new(const uint8_t hkey[16], imsec_stats *stats, const keys_set *keys);

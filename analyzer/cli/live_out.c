@@ -1,4 +1,4 @@
-#include "live_sink.h"
+#include "live_out.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,18 +10,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "output/eve.h"
-#include "output/out.h"
-#include "output/text.h"
 
-struct live_sink {
-    live_sink_opts o;
+struct live_out {
+    live_out_opts o;
     char pattern[1024];  /* -o as given */
     char cur[1100];      /* current file name */
     FILE *f;
     bool own;
-    out_writer w;
-    text_ctx text;
+    imsec_writer w;
     uint64_t written;    /* bytes in the current file */
     uint32_t counter;    /* -C suffix */
     time_t period_start;
@@ -31,8 +27,8 @@ struct live_sink {
 };
 
 /* First error wins; later ones are consequences. Truncation is acceptable. */
-static void set_err(live_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(live_sink *s, const char *fmt, ...)
+static void set_err(live_out *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(live_out *s, const char *fmt, ...)
 {
     if (s->err)
         return;
@@ -46,20 +42,24 @@ static void set_err(live_sink *s, const char *fmt, ...)
 
 static int sink_write(void *ud, const char *p, size_t n)
 {
-    live_sink *s = ud;
+    live_out *s = ud;
     if (!s->f || fwrite(p, 1, n, s->f) != n)
         return IMSEC_E_IO;
     s->written += n;
     return 0;
 }
 
-static void bind_writer(live_sink *s)
+/* A new file starts with a clean writer: an error on the old one is kept
+ * in s->err already. */
+static void bind_writer(live_out *s)
 {
-    s->w = (out_writer){.write = sink_write, .ud = s};
+    if (s->w.err)
+        set_err(s, "%s: write failed: %s", s->own ? s->cur : "stdout", strerror(errno));
+    s->w = (imsec_writer){.write = sink_write, .ud = s};
 }
 
 /* NAME or NAME<k>, after strftime when -G is on. */
-static bool make_name(live_sink *s, time_t now, char *out, size_t cap)
+static bool make_name(live_out *s, time_t now, char *out, size_t cap)
 {
     char base[1024];
     if (s->o.rotate_secs) {
@@ -75,7 +75,7 @@ static bool make_name(live_sink *s, time_t now, char *out, size_t cap)
 
 /* Appends to an existing file (a restart must not wipe alerts); a file
  * reached by rotation is started afresh. Symbolic links are refused. */
-static bool open_file(live_sink *s, const char *name, bool trunc, char err[IMSEC_ERRBUF])
+static bool open_file(live_out *s, const char *name, bool trunc, char err[IMSEC_ERRBUF])
 {
     int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (trunc ? O_TRUNC : O_APPEND);
     int fd = open(name, flags, 0640);
@@ -97,7 +97,7 @@ static bool open_file(live_sink *s, const char *name, bool trunc, char err[IMSEC
         return false;
     }
     /* Fully buffered: a write per record would cap the alert rate; the
-     * engine loop calls live_sink_flush whenever the rings run empty (and at
+     * engine loop calls live_out_flush whenever the rings run empty (and at
      * least every 100 ms), so `tail -f` and shippers still see records at once. */
     setvbuf(f, NULL, _IOFBF, 1 << 16);
     s->f = f;
@@ -107,9 +107,9 @@ static bool open_file(live_sink *s, const char *name, bool trunc, char err[IMSEC
     return true;
 }
 
-live_sink *live_sink_open(const live_sink_opts *o, time_t now, char err[IMSEC_ERRBUF])
+live_out *live_out_open(const live_out_opts *o, time_t now, char err[IMSEC_ERRBUF])
 {
-    live_sink *s = calloc(1, sizeof *s);
+    live_out *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, IMSEC_ERRBUF, "out of memory");
         return NULL;
@@ -135,7 +135,6 @@ live_sink *live_sink_open(const live_sink_opts *o, time_t now, char err[IMSEC_ER
         s->own = true;
     }
     bind_writer(s);
-    text_init(&s->text, &s->w, o->color);
     if (o->syslog)
         openlog("imsec", LOG_PID | LOG_NDELAY, LOG_DAEMON);
     return s;
@@ -144,13 +143,7 @@ fail:
     return NULL;
 }
 
-static void note_err(live_sink *s, int rc)
-{
-    if (rc)
-        set_err(s, "%s: write failed: %s", s->own ? s->cur : "stdout", strerror(errno));
-}
-
-static void rotate(live_sink *s, time_t now, bool new_period)
+static void rotate(live_out *s, time_t now, bool new_period)
 {
     if (!s->own)
         return;
@@ -172,7 +165,7 @@ static void rotate(live_sink *s, time_t now, bool new_period)
     bind_writer(s);
 }
 
-void live_sink_tick(live_sink *s, time_t now)
+void live_out_tick(live_out *s, time_t now)
 {
     if (!s->own)
         return;
@@ -182,7 +175,7 @@ void live_sink_tick(live_sink *s, time_t now)
         rotate(s, now, false);
 }
 
-void live_sink_reopen(live_sink *s, time_t now)
+void live_out_reopen(live_out *s, time_t now)
 {
     (void)now;
     if (!s->own)
@@ -210,97 +203,58 @@ static int syslog_prio(imsec_severity sev)
     }
 }
 
-void live_sink_finding(live_sink *s, const imsec_finding *f, const char *id,
-                       const evidence_file *ev, const char *evdir)
+static void lo_finding(void *ud, const imsec_finding *f, imsec_finding_note *note)
 {
-    if (s->o.fmt == CLI_EVE) {
-        json_object *o = eve_finding_obj(f);
-        json_object *im = NULL;
-        if (o && json_object_object_get_ex(o, "imsec", &im)) {
-            json_object_object_add(im, "id", json_object_new_string(id));
-            if (ev) {
-                json_object *e = json_object_new_object();
-                char path[1200];
-                snprintf(path, sizeof path, "%s/%s", evdir, ev->name);
-                json_object_object_add(e, "pcap", json_object_new_string(path));
-                json_object_object_add(e, "packets", json_object_new_int64(ev->nframes));
-                /* Where each imsec.frames entry sits in the evidence pcap (1-based). */
-                json_object *a = json_object_new_array();
-                for (uint32_t i = 0; i < f->nframes && i < IMSEC_MAX_EVIDENCE; i++)
-                    json_object_array_add(a, json_object_new_int64(ev->cited_in_file[i]));
-                json_object_object_add(e, "frames_in_pcap", a);
-                json_object_object_add(im, "evidence", e);
-            }
-        }
-        note_err(s, eve_write_obj(&s->w, o));
-    } else {
-        note_err(s, text_finding(&s->text, f));
-        if (ev)
-            note_err(s, out_printf(&s->w, "    finding id: %s  evidence: %s/%s\n\n", id, evdir,
-                                   ev->name));
-    }
+    live_out *s = ud;
     if (s->o.syslog) {
         char reason[IMSEC_REASON_LEN * 4 + 8];
-        out_escape(f->reason, strnlen(f->reason, IMSEC_REASON_LEN), reason, sizeof reason);
-        syslog(syslog_prio(f->sev), "%s [%s] id=%s %s", f->rule, imsec_severity_str(f->sev), id,
-               reason);
+        imsec_escape(f->reason, strnlen(f->reason, IMSEC_REASON_LEN), reason, sizeof reason);
+        syslog(syslog_prio(f->sev), "%s [%s] id=%s %s", f->rule, imsec_severity_str(f->sev),
+               note->id, reason);
     }
-    live_sink_tick(s, time(NULL));
+    live_out_tick(s, time(NULL));
 }
 
-void live_sink_stats(live_sink *s, json_object *stats, const imsec_stats *st, bool final)
+static void lo_stats(void *ud, const imsec_stats *st, const imsec_stats_info *info)
 {
-    if (s->o.fmt == CLI_EVE) {
-        note_err(s, eve_write_obj(&s->w, stats));
-    } else {
-        if (final) {
-            note_err(s, text_summary(&s->text, st, NULL, 0));
-        } else {
-            json_object *cap = NULL, *inner = NULL;
-            uint64_t kd = 0, rd = 0;
-            if (stats && json_object_object_get_ex(stats, "stats", &inner) &&
-                json_object_object_get_ex(inner, "capture", &cap)) {
-                json_object *v;
-                if (json_object_object_get_ex(cap, "kernel_dropped", &v))
-                    kd = (uint64_t)json_object_get_int64(v);
-                if (json_object_object_get_ex(cap, "ring_dropped", &v))
-                    rd = (uint64_t)json_object_get_int64(v);
-            }
-            note_err(s, out_printf(&s->w,
-                                   "-- stats: %llu frames, %llu SIP messages, %llu findings, "
-                                   "%llu kernel drops, %llu ring drops\n",
-                                   (unsigned long long)st->frames,
-                                   (unsigned long long)st->sip_messages,
-                                   (unsigned long long)st->findings, (unsigned long long)kd,
-                                   (unsigned long long)rd));
-        }
-        json_object_put(stats);
-    }
+    live_out *s = ud;
+    (void)st;
+    (void)info;
     if (s->f)
         fflush(s->f);
-    live_sink_tick(s, time(NULL));
+    live_out_tick(s, time(NULL));
 }
 
-void live_sink_chown(live_sink *s, uid_t uid, gid_t gid)
+static const imsec_sink_ops live_out_ops = {
+    .name = "live-out", .on_finding = lo_finding, .on_stats = lo_stats,
+};
+
+imsec_sink live_out_sink(live_out *s) { return (imsec_sink){.ops = &live_out_ops, .ud = s}; }
+
+imsec_writer *live_out_writer(live_out *s) { return &s->w; }
+
+void live_out_chown(live_out *s, uid_t uid, gid_t gid)
 {
     if (s->own && s->f && fchown(fileno(s->f), uid, gid) != 0)
         set_err(s, "%s: chown: %s", s->cur, strerror(errno));
 }
 
-void live_sink_flush(live_sink *s)
+void live_out_flush(live_out *s)
 {
     if (s->f && fflush(s->f) != 0)
         set_err(s, "%s: write failed: %s", s->own ? s->cur : "stdout", strerror(errno));
 }
 
-uint64_t live_sink_rotations(const live_sink *s) { return s->opened; }
-
-int live_sink_close(live_sink *s, char err[IMSEC_ERRBUF])
+int live_out_close(live_out *s, char err[IMSEC_ERRBUF])
 {
     int rc = s->err != 0;
     if (rc)
         snprintf(err, IMSEC_ERRBUF, "%s", s->errmsg);
-    text_fini(&s->text);
+    if (!rc && s->w.err) {
+        rc = 1;
+        snprintf(err, IMSEC_ERRBUF, "%.400s: write failed: %s", s->own ? s->cur : "stdout",
+                 imsec_rc_str(s->w.err));
+    }
     if (s->f && fflush(s->f) != 0 && !rc) {
         rc = 1;
         snprintf(err, IMSEC_ERRBUF, "error writing output: %s", strerror(errno));
