@@ -316,6 +316,44 @@ static void test_padding(void **state)
     prefixes(buf, n, true);
     assert_int_equal(parse(buf, n, SIP_MODE_DATAGRAM, &m), (int)n);
     assert_int_equal(m.conflicts, 0);
+
+    /* The first of each core type keeps a slot even after the slots for
+     * other known types are used up by distinct known headers. */
+    static const char *const known[] = {
+        "Route", "Record-Route", "Path", "Service-Route", "Content-Type", "Expires",
+        "Authorization", "WWW-Authenticate", "Proxy-Authorization", "Proxy-Authenticate",
+        "Authentication-Info", "Security-Client", "Security-Server", "Security-Verify",
+        "Require", "Proxy-Require", "Supported", "Privacy", "P-Asserted-Identity",
+        "P-Preferred-Identity", "P-Associated-URI", "P-Charging-Vector",
+        "P-Access-Network-Info", "P-Visited-Network-ID", "P-Called-Party-ID", "Refer-To",
+        "Referred-By", "Event", "User-Agent", "Server", "Warning", "Allow", "Accept"};
+    n = put(buf, sizeof buf, 0, "MESSAGE sip:bob@example.com SIP/2.0\r\n", 0);
+    for (int i = 0; i < 200; i++)
+        n = put(buf, sizeof buf, n, "X-P%d: y\r\n", i);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        int w = snprintf(buf + n, sizeof buf - n, "%s: v%d\r\n", known[i], (int)i);
+        assert_true(w > 0 && (size_t)w < sizeof buf - n);
+        n += (size_t)w;
+    }
+    n = put(buf, sizeof buf, n, HDRS0 "l: %d\r\n\r\n", 0);
+    assert_int_equal(parse(buf, n, SIP_MODE_STREAM, &m), (int)n);
+    for (size_t i = 0; i < 6; i++)
+        if (!sip_msg_hdr(&m, must[i]))
+            fail_msg("%s not reachable behind known headers", sip_hdr_name(must[i]));
+    assert_int_equal(m.nhdrs, SIP_MSG_MAX_HDRS);
+    assert_int_equal(m.nlines, 200 + sizeof known / sizeof known[0] + 6);
+    prefixes(buf, n, true);
+
+    /* Past the index, Content-Length still frames and its conflicts count. */
+    n = put(buf, sizeof buf, 0, REQ0, 0);
+    for (int i = 0; i < 10; i++)
+        n = put(buf, sizeof buf, n, "X-H%d: v\r\n", i);
+    n = put(buf, sizeof buf, n, "l: 2\r\nContent-Length: 3\r\n\r\nabc", 0);
+    const uint8_t *g = guard_copy(buf, n);
+    assert_int_equal(sip_msg_parse(g, (uint32_t)n, SIP_MODE_DATAGRAM, g_hdrs, 5, &m), (int)n);
+    assert_int_equal(m.cl, SIP_CL_CONFLICT);
+    assert_int_equal(m.hdrs_dropped, 7);
+    assert_true(imsec_str_eq_cstr(m.body, "abc"));
 }
 
 /* Repeated single-valued headers and Content-Length problems are analysed
@@ -351,12 +389,18 @@ static void test_ambiguous(void **state)
     assert_int_equal(parse(bad2, sizeof bad2 - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof bad2 - 1);
     assert_int_equal(m.cl, SIP_CL_NONNUMERIC | SIP_CL_CONFLICT);
 
+    prefixes(to2, sizeof to2 - 1, true);
+    prefixes(cl2, sizeof cl2 - 1, false);
+    prefixes(bad, sizeof bad - 1, false);
+    prefixes(bad2, sizeof bad2 - 1, false);
+
     /* a long extension method is a request like any other */
     static const char lm[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN sip:a@b SIP/2.0\r\nl: 0\r\n\r\n";
     assert_int_equal(parse(lm, sizeof lm - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof lm - 1);
     assert_int_equal(m.method, SIP_M_OTHER);
     assert_int_equal(m.method_str.len, 40);
     assert_true(sip_msg_looks_like_sip(guard_copy(lm, sizeof lm - 1), sizeof lm - 1));
+    prefixes(lm, sizeof lm - 1, true);
 
     /* a 64 KB body over a stream is framed by Content-Length */
     size_t body = 65536, hl = sizeof(REQ0 "l: 65536\r\n\r\n") - 1;
