@@ -17,6 +17,8 @@ each with a near-identical clean twin:
   sip-oversized-tcp.pcap  INVITE with a 70000-byte SDP body over TCP, + 100
                                                        -> SIP-OVERSIZED
   sip-large-tcp.pcap      the same with a 60000-byte body -> silent
+  sip-long-method.pcap    a request with a 40-character extension method,
+                          + 501: analysed (2 SIP messages), no finding
 
 No stack emits these on demand (they are what an attacker writes by hand),
 hence a generator. UDP 10.45.0.10:5060 <-> 10.1.0.1:5060, TCP
@@ -143,6 +145,13 @@ def tcp_invite(body_len):
     return fr
 
 
+def long_method():
+    meth = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN"
+    h = (["%s sip:bob@home1.net SIP/2.0" % meth] + dialog("longmethod", meth) +
+         ["To: <sip:bob@home1.net>", "Content-Length: 0"])
+    return udp_pair(sip(h), reply(h, "501 Not Implemented"))
+
+
 def main():
     out = sys.argv[1]
     caps = {
@@ -150,6 +159,7 @@ def main():
         "sip-two-to": two_to("12345"), "sip-one-to": two_to("97239287044"),
         "sip-bad-cl": content_length(True), "sip-good-cl": content_length(False),
         "sip-oversized-tcp": tcp_invite(70000), "sip-large-tcp": tcp_invite(60000),
+        "sip-long-method": long_method(),
     }
     for name, frames in caps.items():
         write_pcap(os.path.join(out, name + ".pcap"), frames)
