@@ -91,6 +91,9 @@ static void on_sip_message(imsec_engine *e, const net_meta *m, const sip_msg *ms
 {
     st_msg ev;
     e->stats.sip_messages++;
+    e->stats.sip_hdrs_dropped += msg->hdrs_dropped != 0;
+    e->stats.sip_ambiguous += msg->conflicts != 0;
+    e->stats.sip_bad_cl += msg->cl != 0;
     sip_view_reset(&e->view, msg);
     if (!st_on_sip(e->st, m, &e->view, &ev)) {
         e->stats.malformed_sip++; /* no Call-ID or CSeq: nothing can be attributed */
@@ -138,6 +141,10 @@ static uint32_t on_stream(void *ud, const net_meta *m, const uint8_t *p, uint32_
     while (used < len &&
            sip_stream_next(&st, p + used, len - used, gap, e->hdrs, SIP_MSG_MAX_HDRS, &msg, &it) !=
                SIP_STREAM_NEED_MORE) {
+        if (it.kind == SIP_STREAM_SKIP && it.cl) { /* bad Content-Length: cannot frame, resync */
+            e->stats.sip_bad_cl++;
+            e->stats.sip_unframed_cl++;
+        }
         if (it.kind == SIP_STREAM_MSG)
             on_sip_message(e, m, &msg, p + used);
         else if (it.kind == SIP_STREAM_SKIP && it.rc == IMSEC_E_LIMIT)

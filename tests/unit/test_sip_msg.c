@@ -93,18 +93,29 @@ static const pcase cases[] = {
     {"body", S(REQ0 "Content-Length: 4\r\n\r\nv=0\n"), SIP_MODE_STREAM, OK_ALL},
     {"body datagram no CL", S(REQ0 "Via: x\r\n\r\nv=0\r\n"), SIP_MODE_DATAGRAM, OK_ALL},
     {"no CL on stream", S(REQ0 "Via: x\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
-    {"CL too big datagram", S(REQ0 "l: 10\r\n\r\nabc"), SIP_MODE_DATAGRAM, IMSEC_E_MALFORMED},
+    {"CL too big datagram", S(REQ0 "l: 10\r\n\r\nabc"), SIP_MODE_DATAGRAM, OK_ALL},
     {"CL too big stream", S(REQ0 "l: 10\r\n\r\nabc"), SIP_MODE_STREAM, IMSEC_E_INCOMPLETE},
     {"CL smaller datagram", S(REQ0 "l: 1\r\n\r\nabc"), SIP_MODE_DATAGRAM, (int)sizeof(REQ0 "l: 1\r\n\r\na") - 1},
-    {"CL negative", S(REQ0 "l: -1\r\n\r\n"), SIP_MODE_DATAGRAM, IMSEC_E_MALFORMED},
-    {"CL overflow", S(REQ0 "l: 99999999999\r\n\r\n"), SIP_MODE_DATAGRAM, IMSEC_E_MALFORMED},
-    {"CL over max", S(REQ0 "l: 70000\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_LIMIT},
+    /* A bad or conflicting Content-Length: a datagram's body runs to its end
+     * (RFC 3261 §18.3), a stream cannot be framed. */
+    {"CL negative datagram", S(REQ0 "l: -1\r\n\r\n"), SIP_MODE_DATAGRAM, OK_ALL},
+    {"CL negative stream", S(REQ0 "l: -1\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
+    {"CL overflow datagram", S(REQ0 "l: 99999999999\r\n\r\nab"), SIP_MODE_DATAGRAM, OK_ALL},
+    {"CL word datagram", S(REQ0 "Content-Length: bad\r\n\r\nv=0\r\n"), SIP_MODE_DATAGRAM, OK_ALL},
+    {"CL word stream", S(REQ0 "Content-Length: bad\r\n\r\nv=0\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
+    {"CL 64 KB stream", S(REQ0 "l: 70000\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_INCOMPLETE},
+    {"CL over stream max", S(REQ0 "l: 16777216\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_LIMIT},
     {"two CL same", S(REQ0 "l: 0\r\nContent-Length: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
-    {"two CL differ", S(REQ0 "l: 0\r\nContent-Length: 5\r\n\r\nhello"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
-    {"two Call-ID differ", S(REQ0 "i: a\r\nCall-ID: b\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
-    {"two CSeq differ", S(REQ0 "CSeq: 1 INVITE\r\nCSeq: 2 INVITE\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
-    {"two From differ", S(REQ0 "f: <sip:a@b>\r\nFrom: <sip:c@d>\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
-    {"two To differ", S(REQ0 "t: <sip:a@b>\r\nTo: <sip:c@d>\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
+    {"two CL same number", S(REQ0 "l: 0\r\nContent-Length: 00\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
+    {"two CL differ stream", S(REQ0 "l: 0\r\nContent-Length: 5\r\n\r\nhello"), SIP_MODE_STREAM, IMSEC_E_MALFORMED},
+    {"two CL differ datagram", S(REQ0 "l: 0\r\nContent-Length: 5\r\n\r\nhello"), SIP_MODE_DATAGRAM, OK_ALL},
+    /* Repeated single-valued headers: analysed, first wins (test_ambiguous). */
+    {"two Call-ID differ", S(REQ0 "i: a\r\nCall-ID: b\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
+    {"two CSeq differ", S(REQ0 "CSeq: 1 INVITE\r\nCSeq: 2 INVITE\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
+    {"two From differ", S(REQ0 "f: <sip:a@b>\r\nFrom: <sip:c@d>\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
+    {"two To differ", S(REQ0 "t: <sip:a@b>\r\nTo: <sip:c@d>\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
+    /* Any method token, however long (RFC 3261 §25.1 Method = extension-method = token). */
+    {"long method", S("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN sip:a@b SIP/2.0\r\nl: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
     {"leading CRLF", S("\r\n\r\n" REQ0 "l: 0\r\n\r\n"), SIP_MODE_STREAM, OK_ALL},
     {"only CRLF stream", S("\r\n\r\n"), SIP_MODE_STREAM, IMSEC_E_INCOMPLETE},
     {"only CRLF datagram", S("\r\n\r\n"), SIP_MODE_DATAGRAM, IMSEC_E_MALFORMED},
@@ -143,6 +154,24 @@ static void test_parse_table(void **state)
         if (rc != want)
             fail_msg("case '%s': rc %d, want %d", c->name, rc, want);
         prefixes(c->in, c->len, c->want == OK_ALL && c->mode == SIP_MODE_STREAM);
+    }
+}
+
+/* A datagram's Content-Length that does not fit: analysed, and flagged. */
+static void test_cl_fit(void **state)
+{
+    (void)state;
+    static const struct { const char *in; size_t len; uint8_t cl; uint32_t body; } cs[] = {
+        {S(REQ0 "l: 10\r\n\r\nabc"), SIP_CL_LONG, 3},
+        {S(REQ0 "l: 3\r\n\r\nabcdef"), SIP_CL_SHORT, 3},
+        {S(REQ0 "l: 3\r\n\r\nabc\r\n"), 0, 3}, /* trailing CRLF is padding */
+        {S(REQ0 "l: 3\r\n\r\nabc"), 0, 3},
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        sip_msg m;
+        assert_true(parse(cs[i].in, cs[i].len, SIP_MODE_DATAGRAM, &m) > 0);
+        assert_int_equal(m.cl, cs[i].cl);
+        assert_int_equal(m.body.len, cs[i].body);
     }
 }
 
@@ -223,25 +252,41 @@ static void test_fields(void **state)
     assert_true(m.bare_lf);
 }
 
+/* Appends fmt to a growing test buffer. */
+static size_t put(char *buf, size_t cap, size_t n, const char *fmt, int i)
+{
+    int w = snprintf(buf + n, cap - n, fmt, i);
+    assert_true(w >= 0 && (size_t)w < cap - n);
+    return n + (size_t)w;
+}
+
 static void test_limits(void **state)
 {
     (void)state;
-    char buf[4096];
-    size_t n = (size_t)snprintf(buf, sizeof(buf), REQ0);
+    char buf[8192];
+    size_t n = put(buf, sizeof buf, 0, REQ0, 0);
     for (int i = 0; i < 10; i++)
-        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "X-H%d: v\r\n", i);
-    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "l: 0\r\n\r\n");
+        n = put(buf, sizeof buf, n, "X-H%d: v\r\n", i);
+    n = put(buf, sizeof buf, n, "l: 2\r\n\r\nab", 0);
     sip_msg m;
     const uint8_t *b = guard_copy(buf, n);
-    assert_int_equal(sip_msg_parse(b, (uint32_t)n, SIP_MODE_STREAM, g_hdrs, 5, &m), IMSEC_E_LIMIT);
-    assert_int_equal(m.nhdrs, 0);
+    /* A small array: the first 5 fields are indexed, the rest counted, and
+     * Content-Length still frames the message. */
+    assert_int_equal(sip_msg_parse(b, (uint32_t)n, SIP_MODE_STREAM, g_hdrs, 5, &m), (int)n);
+    assert_int_equal(m.nhdrs, 5);
+    assert_int_equal(m.nlines, 11);
+    assert_int_equal(m.hdrs_dropped, 6);
+    assert_true(m.has_content_length);
+    assert_true(imsec_str_eq_cstr(m.body, "ab"));
     assert_ptr_equal(m.hdrs, g_hdrs);
     assert_int_equal(sip_msg_parse(b, (uint32_t)n, SIP_MODE_STREAM, g_hdrs, 11, &m), (int)n);
     assert_int_equal(m.nhdrs, 11);
+    assert_int_equal(m.hdrs_dropped, 0);
 
-    /* A header section longer than SIP_MSG_MAX_LEN: LIMIT, not INCOMPLETE
-     * (a stream reader must not wait forever). */
-    size_t big = SIP_MSG_MAX_LEN + 100;
+    /* A header section longer than SIP_MSG_STREAM_MAX: LIMIT, not
+     * INCOMPLETE (a stream reader must not wait forever); the same bytes as
+     * a datagram parse (no Content-Length: the rest is the body). */
+    size_t big = SIP_MSG_STREAM_MAX + 100;
     char *huge = malloc(big);
     assert_non_null(huge);
     memcpy(huge, REQ0 "X: ", sizeof(REQ0 "X: ") - 1);
@@ -250,6 +295,141 @@ static void test_limits(void **state)
                                    SIP_MSG_MAX_HDRS, &m),
                      IMSEC_E_LIMIT);
     free(huge);
+}
+
+/* 120 "X-Pn: y" lines before the real headers (issue 13): the message is
+ * analysed, its framing and dialog headers stay reachable, the padding past
+ * the index is counted. Every prefix against the guard page. */
+static void test_padding(void **state)
+{
+    (void)state;
+    static char buf[16384];
+    size_t n = put(buf, sizeof buf, 0, "MESSAGE sip:bob@example.com SIP/2.0\r\n", 0);
+    for (int i = 0; i < 120; i++)
+        n = put(buf, sizeof buf, n, "X-P%d: y\r\n", i);
+    n = put(buf, sizeof buf, n, HDRS0 "Subject: s%d\r\n", 1);
+    for (int i = 0; i < 40; i++) /* repeats of a known type do not use the reserve */
+        n = put(buf, sizeof buf, n, "Route: <sip:r%d@x>\r\n", i);
+    n = put(buf, sizeof buf, n, "Contact: <sip:a@10.0.0.1>\r\nContent-Length: %d\r\n\r\nhello", 5);
+    sip_msg m;
+    assert_int_equal(parse(buf, n, SIP_MODE_STREAM, &m), (int)n);
+    assert_int_equal(m.method, SIP_M_MESSAGE);
+    assert_int_equal(m.nlines, 120 + 6 + 40 + 2);
+    /* 98 X-P (128 - 6 - 24 reserved), then the first of each known type */
+    assert_int_equal(m.nhdrs, 98 + 9);
+    static const sip_hdr_type must[] = {SIP_HDR_VIA, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CALL_ID,
+                                        SIP_HDR_CSEQ, SIP_HDR_CONTENT_LENGTH, SIP_HDR_SUBJECT,
+                                        SIP_HDR_ROUTE, SIP_HDR_CONTACT};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+        if (!sip_msg_hdr(&m, must[i]))
+            fail_msg("%s not reachable", sip_hdr_name(must[i]));
+    assert_true(imsec_str_eq_cstr(sip_msg_value(&m, SIP_HDR_CALL_ID), "abc@10.0.0.1"));
+    assert_true(imsec_str_eq_cstr(sip_msg_value(&m, SIP_HDR_ROUTE), "<sip:r0@x>"));
+    assert_null(sip_msg_hdr_next(&m, sip_msg_hdr(&m, SIP_HDR_ROUTE)));
+    assert_int_equal(m.hdrs_dropped, m.nlines - m.nhdrs);
+    assert_true(imsec_str_eq_cstr(m.body, "hello"));
+    /* the index keeps message order */
+    for (uint16_t i = 1; i < m.nhdrs; i++)
+        assert_true(m.hdrs[i - 1].name.p < m.hdrs[i].name.p);
+    prefixes(buf, n, true);
+    assert_int_equal(parse(buf, n, SIP_MODE_DATAGRAM, &m), (int)n);
+    assert_int_equal(m.conflicts, 0);
+
+    /* The first of each core type keeps a slot even after the slots for
+     * other known types are used up by distinct known headers. */
+    static const char *const known[] = {
+        "Route", "Record-Route", "Path", "Service-Route", "Content-Type", "Expires",
+        "Authorization", "WWW-Authenticate", "Proxy-Authorization", "Proxy-Authenticate",
+        "Authentication-Info", "Security-Client", "Security-Server", "Security-Verify",
+        "Require", "Proxy-Require", "Supported", "Privacy", "P-Asserted-Identity",
+        "P-Preferred-Identity", "P-Associated-URI", "P-Charging-Vector",
+        "P-Access-Network-Info", "P-Visited-Network-ID", "P-Called-Party-ID", "Refer-To",
+        "Referred-By", "Event", "User-Agent", "Server", "Warning", "Allow", "Accept"};
+    n = put(buf, sizeof buf, 0, "MESSAGE sip:bob@example.com SIP/2.0\r\n", 0);
+    for (int i = 0; i < 200; i++)
+        n = put(buf, sizeof buf, n, "X-P%d: y\r\n", i);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        int w = snprintf(buf + n, sizeof buf - n, "%s: v%d\r\n", known[i], (int)i);
+        assert_true(w > 0 && (size_t)w < sizeof buf - n);
+        n += (size_t)w;
+    }
+    n = put(buf, sizeof buf, n, HDRS0 "l: %d\r\n\r\n", 0);
+    assert_int_equal(parse(buf, n, SIP_MODE_STREAM, &m), (int)n);
+    for (size_t i = 0; i < 6; i++)
+        if (!sip_msg_hdr(&m, must[i]))
+            fail_msg("%s not reachable behind known headers", sip_hdr_name(must[i]));
+    assert_int_equal(m.nhdrs, SIP_MSG_MAX_HDRS);
+    assert_int_equal(m.nlines, 200 + sizeof known / sizeof known[0] + 6);
+    prefixes(buf, n, true);
+
+    /* Past the index, Content-Length still frames and its conflicts count. */
+    n = put(buf, sizeof buf, 0, REQ0, 0);
+    for (int i = 0; i < 10; i++)
+        n = put(buf, sizeof buf, n, "X-H%d: v\r\n", i);
+    n = put(buf, sizeof buf, n, "l: 2\r\nContent-Length: 3\r\n\r\nabc", 0);
+    const uint8_t *g = guard_copy(buf, n);
+    assert_int_equal(sip_msg_parse(g, (uint32_t)n, SIP_MODE_DATAGRAM, g_hdrs, 5, &m), (int)n);
+    assert_int_equal(m.cl, SIP_CL_CONFLICT);
+    assert_int_equal(m.hdrs_dropped, 7);
+    assert_true(imsec_str_eq_cstr(m.body, "abc"));
+}
+
+/* Repeated single-valued headers and Content-Length problems are analysed
+ * and recorded; the first occurrence wins. */
+static void test_ambiguous(void **state)
+{
+    (void)state;
+    sip_msg m;
+    static const char to2[] = REQ0 "t: <sip:a@b>\r\nTo: <sip:c@d>\r\nCall-ID: x\r\ni: x\r\n"
+                              "CSeq: 1 INVITE\r\nCSeq: 2 INVITE\r\nl: 0\r\n\r\n";
+    assert_int_equal(parse(to2, sizeof to2 - 1, SIP_MODE_STREAM, &m), (int)sizeof to2 - 1);
+    assert_int_equal(m.conflicts, (1ull << SIP_HDR_TO) | (1ull << SIP_HDR_CSEQ));
+    assert_true(imsec_str_eq_cstr(sip_msg_value(&m, SIP_HDR_TO), "<sip:a@b>"));
+    assert_true(imsec_str_eq_cstr(sip_msg_value(&m, SIP_HDR_CSEQ), "1 INVITE"));
+    assert_int_equal(m.cl, 0);
+
+    static const char cl2[] = REQ0 "l: 0\r\nContent-Length: 5\r\n\r\nhello";
+    assert_int_equal(parse(cl2, sizeof cl2 - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof cl2 - 1);
+    assert_int_equal(m.cl, SIP_CL_CONFLICT);
+    assert_false(m.has_content_length);
+    assert_true(imsec_str_eq_cstr(m.body, "hello"));
+    assert_int_equal(m.conflicts, 0);
+    /* on a stream the same bytes cannot be framed; cl survives the error */
+    assert_int_equal(parse(cl2, sizeof cl2 - 1, SIP_MODE_STREAM, &m), IMSEC_E_MALFORMED);
+    assert_int_equal(m.cl, SIP_CL_CONFLICT);
+    assert_int_equal(m.nhdrs, 0);
+
+    static const char bad[] = "SIP/2.0 200 OK\r\nContent-Length: xyz\r\n\r\nv=0\r\n";
+    assert_int_equal(parse(bad, sizeof bad - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof bad - 1);
+    assert_int_equal(m.cl, SIP_CL_NONNUMERIC);
+    assert_true(imsec_str_eq_cstr(m.body, "v=0\r\n"));
+    static const char bad2[] = REQ0 "l: 3\r\nContent-Length: -3\r\n\r\nabc";
+    assert_int_equal(parse(bad2, sizeof bad2 - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof bad2 - 1);
+    assert_int_equal(m.cl, SIP_CL_NONNUMERIC | SIP_CL_CONFLICT);
+
+    prefixes(to2, sizeof to2 - 1, true);
+    prefixes(cl2, sizeof cl2 - 1, false);
+    prefixes(bad, sizeof bad - 1, false);
+    prefixes(bad2, sizeof bad2 - 1, false);
+
+    /* a long extension method is a request like any other */
+    static const char lm[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN sip:a@b SIP/2.0\r\nl: 0\r\n\r\n";
+    assert_int_equal(parse(lm, sizeof lm - 1, SIP_MODE_DATAGRAM, &m), (int)sizeof lm - 1);
+    assert_int_equal(m.method, SIP_M_OTHER);
+    assert_int_equal(m.method_str.len, 40);
+    assert_true(sip_msg_looks_like_sip(guard_copy(lm, sizeof lm - 1), sizeof lm - 1));
+    prefixes(lm, sizeof lm - 1, true);
+
+    /* a 64 KB body over a stream is framed by Content-Length */
+    size_t body = 65536, hl = sizeof(REQ0 "l: 65536\r\n\r\n") - 1;
+    char *big = malloc(hl + body);
+    assert_non_null(big);
+    memcpy(big, REQ0 "l: 65536\r\n\r\n", hl);
+    memset(big + hl, 'a', body);
+    assert_int_equal(parse(big, hl + body, SIP_MODE_STREAM, &m), (int)(hl + body));
+    assert_int_equal(m.body.len, body);
+    assert_int_equal(parse(big, hl + body, SIP_MODE_DATAGRAM, &m), (int)(hl + body));
+    free(big);
 }
 
 static void test_names(void **state)
@@ -377,6 +557,24 @@ static void test_stream(void **state)
     assert_int_equal(r.msgs, 1);
     assert_int_equal(r.skips, 1);
 
+    /* a non-numeric Content-Length cannot frame a stream: skipped, counted
+     * through it.cl, and the next message still found */
+    static const char badcl[] = "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: z\r\nl: bad\r\n\r\n" M2;
+    run_stream(badcl, sizeof(badcl) - 1, sizeof(badcl), &r);
+    assert_int_equal(r.msgs, 1);
+    assert_int_equal(r.skips, 1);
+    {
+        sip_stream s2;
+        sip_stream_init(&s2);
+        sip_msg m2;
+        sip_stream_item i2;
+        assert_int_equal(sip_stream_next(&s2, guard_copy(badcl, sizeof(badcl) - 1), sizeof(badcl) - 1,
+                                         false, g_hdrs, SIP_MSG_MAX_HDRS, &m2, &i2),
+                         SIP_STREAM_SKIP);
+        assert_int_equal(i2.cl, SIP_CL_NONNUMERIC);
+        assert_int_equal(i2.len, sizeof(badcl) - 1 - (sizeof(M2) - 1));
+    }
+
     /* gap: the bytes start mid-message */
     sip_stream st;
     sip_stream_init(&st);
@@ -398,7 +596,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_table), cmocka_unit_test(test_fields),
         cmocka_unit_test(test_limits),      cmocka_unit_test(test_names),
-        cmocka_unit_test(test_find_start),  cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_padding),     cmocka_unit_test(test_ambiguous),
+        cmocka_unit_test(test_find_start),  cmocka_unit_test(test_stream), cmocka_unit_test(test_cl_fit),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     guard_free();

@@ -277,6 +277,11 @@ typedef struct {
     /* anomalies */
     uint64_t truncated, malformed_sip, malformed_ip, unsupported_link, tcp_gaps,
              tcp_resync, frag_overlaps, frag_timeouts, sip_limit;
+    /* SIP analysed despite parser-differential conditions (findings SIP-*) */
+    uint64_t sip_hdrs_dropped;  /* messages with header fields past the index (counted, not indexed) */
+    uint64_t sip_ambiguous;     /* messages with a single-valued header repeated with another value */
+    uint64_t sip_bad_cl;        /* messages with a non-numeric or conflicting Content-Length */
+    uint64_t sip_unframed_cl;   /* of those, stream messages that could not be framed (resynced) */
     /* evictions */
     uint64_t ev_dialogs, ev_registrations, ev_tcp_flows, ev_fragments, ev_calls;
     uint64_t first_unsupported_link; /* a link type counted there (reported once) */

@@ -22,6 +22,7 @@ static const family families[] = {
     {detect_hide_defs, &detect_hide_ndefs},
     {detect_priv_defs, &detect_priv_ndefs},
     {detect_media_defs, &detect_media_ndefs},
+    {detect_sipwire_defs, &detect_sipwire_ndefs},
 };
 
 struct detect_ctx {

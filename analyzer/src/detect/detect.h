@@ -69,6 +69,8 @@ extern const detect_def detect_priv_defs[];
 extern const size_t detect_priv_ndefs;
 extern const detect_def detect_media_defs[];
 extern const size_t detect_media_ndefs;
+extern const detect_def detect_sipwire_defs[];
+extern const size_t detect_sipwire_ndefs;
 
 /* Finding sink, provided by the engine. */
 typedef void (*detect_emit_fn)(void *ud, const imsec_finding *f);

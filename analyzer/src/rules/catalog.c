@@ -175,6 +175,26 @@ static const rules_catalog_entry catalog[] = {
     { .id = "REG-REREG-WRONG-SCSCF", .sid = 4201,
       .title = "re-registration answered by another S-CSCF than the serving one",
       .category = "ims-registration", .sev = IMSEC_SEV_MEDIUM, NO_PARAMS },
+
+    /* SIP: parser-differential conditions on the wire (detect/sipwire.c) */
+    { .id = "SIP-AMBIGUOUS-HEADER", .sid = 5001,
+      .title = "single-valued header repeated with another value",
+      .category = "sip-parsing", .sev = IMSEC_SEV_MEDIUM, NO_PARAMS },
+    { .id = "SIP-OVERSIZED", .sid = 5002,
+      .title = "message larger than SIP stacks read",
+      .category = "sip-parsing", .sev = IMSEC_SEV_LOW,
+      PARAMS({ .name = "max_bytes", .type = RULES_P_INT, .min = 1024, .max = 16777216,
+               .doc = "largest message in bytes not reported (default: Kamailio's BUF_SIZE)",
+               .def = "65535" }) },
+    { .id = "SIP-HEADER-FLOOD", .sid = 5003,
+      .title = "more header fields than real messages carry",
+      .category = "sip-parsing", .sev = IMSEC_SEV_LOW,
+      PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 100000,
+               .doc = "header fields one message may carry (IMS registrations carry about 60)",
+               .def = "100" }) },
+    { .id = "SIP-BAD-CONTENT-LENGTH", .sid = 5004,
+      .title = "Content-Length not a number or given twice with different values",
+      .category = "sip-parsing", .sev = IMSEC_SEV_LOW, NO_PARAMS },
 };
 
 static const char *const ptype_names[RULES_P__COUNT] = {

@@ -8,7 +8,8 @@
  * that misses a rule or a parameter, so the two cannot drift apart).
  *
  * sid families: KEY 1001.., HIDE 2001.., PRIV 3001.., MEDIA 3101..,
- * XFER 4001.., SESS 4101.., REG 4201.. Ids and sids never change meaning. */
+ * XFER 4001.., SESS 4101.., REG 4201.., SIP 5001.. Ids and sids never
+ * change meaning. */
 #ifndef IMSEC_RULES_CATALOG_H
 #define IMSEC_RULES_CATALOG_H
 

@@ -260,14 +260,36 @@ static void msg_reset(sip_msg *m, sip_hdr *hdrs, uint16_t cap)
         m->first[i] = SIP_NO_HDR;
 }
 
-/* Headers that must occur once; a repeat with another value makes the
- * message ambiguous (RFC 3261 §7.3.1, §20; RFC 4475 §3.3.8, §3.3.9). For
- * Content-Length the ambiguity is a framing ambiguity (smuggling). */
+/* Headers that occur once (RFC 3261 §7.3: only a comma-separated list
+ * header may repeat; §20 gives these no list form). A repeat with another
+ * value makes the dialog ambiguous (RFC 4475 §3.3.8 multi01: "accept,
+ * application rejects"). Stacks commonly keep the first occurrence
+ * (Kamailio's parse_headers sets msg->callid/from/to/cseq only while still
+ * unset), so the first one wins here too and the conflict is recorded for
+ * SIP-AMBIGUOUS-HEADER: a stack that takes the last one sees another dialog
+ * than this monitor. Content-Length is apart (framing, sip_msg.cl; RFC 4475
+ * §3.3.9 mcl01, §3.1.2.3). */
 static bool single_valued(unsigned t)
 {
-    return t == SIP_HDR_CONTENT_LENGTH || t == SIP_HDR_CALL_ID || t == SIP_HDR_CSEQ ||
-           t == SIP_HDR_FROM || t == SIP_HDR_TO;
+    return t == SIP_HDR_CALL_ID || t == SIP_HDR_CSEQ || t == SIP_HDR_FROM || t == SIP_HDR_TO;
 }
+
+/* The headers that frame a message and name its dialog (RFC 3261 §8.1.1,
+ * §18.3): their first occurrence must stay reachable however many header
+ * fields precede it. */
+static bool core_type(unsigned t)
+{
+    return t == SIP_HDR_VIA || t == SIP_HDR_FROM || t == SIP_HDR_TO || t == SIP_HDR_CALL_ID ||
+           t == SIP_HDR_CSEQ || t == SIP_HDR_CONTENT_LENGTH;
+}
+
+/* Index slots held back when the caller's array is large enough: the last
+ * SIP_RES_CORE for the first header of each core type, the SIP_RES_KNOWN
+ * before them for the first header of any other known type. */
+#define SIP_RES_CORE 6u
+#define SIP_RES_KNOWN 24u
+
+_Static_assert(SIP_HDR__COUNT <= 64, "sip_msg.conflicts has one bit per header type");
 
 /* Where the line starting at p ends: *lf is the LF, the return value the end
  * of content (before CR). Returns NULL if there is no LF before end, or
@@ -293,36 +315,81 @@ typedef struct {
     sip_msg *m;
     sip_hdr *hdrs;
     uint16_t cap;
-    uint16_t last[SIP_HDR__COUNT]; /* last header of each type, for next_same */
+    uint16_t last[SIP_HDR__COUNT];  /* last indexed header of each type, for next_same */
+    imsec_str seen[SIP_HDR__COUNT]; /* value of the first header of each type, indexed or not */
+    bool has_seen[SIP_HDR__COUNT];
 } pctx;
 
-/* Records one header, chains it, and checks single-valued repeats. */
-static int add_header(pctx *c, imsec_str name, imsec_str value)
+/* May a header of type t (first of its type or not) take the next slot?
+ * Padding a message with 120 "X-Pn: y" lines before the real headers
+ * (issue 13) must neither discard it nor hide its Call-ID, so unknown and
+ * repeated headers stop short of the reserved slots. A message with fewer
+ * header fields than cap - reserves sees a plain array in message order. */
+static bool header_slot_ok(const pctx *c, unsigned t, bool first)
+{
+    unsigned n = c->m->nhdrs, cap = c->cap;
+    unsigned core = cap >= 8 * SIP_RES_CORE ? SIP_RES_CORE : 0;
+    unsigned known = cap >= 4 * SIP_RES_KNOWN ? SIP_RES_KNOWN : 0;
+    if (first && core_type(t))
+        return n < cap;
+    if (first && t != SIP_HDR_OTHER)
+        return n + core < cap;
+    return n + core + known < cap;
+}
+
+/* Content-Length (RFC 3261 §20.14: 1*DIGIT). The first numeric value frames
+ * the body unless another one disagrees; "-999" (RFC 4475 §3.1.2.3),
+ * "bad" and overflow are flagged, never fatal here (frame_body decides). */
+static void content_length(pctx *c, imsec_str value, bool first)
 {
     sip_msg *m = c->m;
-    if (m->nhdrs >= c->cap)
-        return IMSEC_E_LIMIT;
+    uint32_t v;
+    bool num = imsec_str_to_u32(value, &v);
+    if (!num)
+        m->cl |= SIP_CL_NONNUMERIC;
+    if (first) {
+        if (num) {
+            m->content_length = v;
+            m->has_content_length = true;
+        }
+        return;
+    }
+    uint32_t v0;
+    bool num0 = imsec_str_to_u32(c->seen[SIP_HDR_CONTENT_LENGTH], &v0);
+    if (num && num0 ? v != v0 : !imsec_str_eq(c->seen[SIP_HDR_CONTENT_LENGTH], value))
+        m->cl |= SIP_CL_CONFLICT;
+}
+
+/* Records one header field: indexes and chains it if a slot is left for it,
+ * else counts it; notes conflicting single-valued repeats either way. */
+static void add_header(pctx *c, imsec_str name, imsec_str value)
+{
+    sip_msg *m = c->m;
     unsigned t = sip_hdr_lookup(name);
+    bool first = t != SIP_HDR_OTHER && !c->has_seen[t];
+    m->nlines++;
+    if (t == SIP_HDR_CONTENT_LENGTH)
+        content_length(c, value, first);
+    else if (!first && single_valued(t) && !imsec_str_eq(c->seen[t], value))
+        m->conflicts |= (uint64_t)1 << t;
+    if (first) {
+        c->seen[t] = value;
+        c->has_seen[t] = true;
+    }
+    if (!header_slot_ok(c, t, first)) {
+        m->hdrs_dropped++;
+        return;
+    }
     uint16_t idx = m->nhdrs;
     if (t != SIP_HDR_OTHER) {
-        if (c->last[t] == SIP_NO_HDR) {
+        if (c->last[t] == SIP_NO_HDR)
             m->first[t] = idx;
-        } else {
-            if (single_valued(t) && !imsec_str_eq(c->hdrs[m->first[t]].value, value))
-                return IMSEC_E_MALFORMED;
+        else
             c->hdrs[c->last[t]].next_same = idx;
-        }
         c->last[t] = idx;
     }
     c->hdrs[idx] = (sip_hdr){.type = (uint16_t)t, .next_same = SIP_NO_HDR, .name = name, .value = value};
     m->nhdrs++;
-    if (t == SIP_HDR_CONTENT_LENGTH && !m->has_content_length) {
-        /* 1*DIGIT; "-999" (RFC 4475 §3.1.2.3) and overflow are malformed. */
-        if (!imsec_str_to_u32(value, &m->content_length))
-            return IMSEC_E_MALFORMED;
-        m->has_content_length = true;
-    }
-    return IMSEC_OK;
 }
 
 /* One header field (RFC 3261 §7.3): name *WS ':' value, where continuation
@@ -367,14 +434,17 @@ static int parse_header(pctx *c)
     imsec_str value = imsec_str_trim(imsec_str_make((const char *)v0, (size_t)(v1 - v0)));
     if (value.len == 0)
         value.p = (const char *)v1; /* never NULL, always inside the message */
-    return add_header(c, imsec_str_make((const char *)n0, (size_t)(n1 - n0)), value);
+    add_header(c, imsec_str_make((const char *)n0, (size_t)(n1 - n0)), value);
+    return IMSEC_OK;
 }
 
 /* The header section up to and including the empty line. */
 static int parse_headers(pctx *c)
 {
-    for (unsigned i = 0; i < SIP_HDR__COUNT; i++)
+    for (unsigned i = 0; i < SIP_HDR__COUNT; i++) {
         c->last[i] = SIP_NO_HDR;
+        c->has_seen[i] = false;
+    }
     for (;;) {
         if (c->p >= c->end)
             return c->run_out;
@@ -399,29 +469,53 @@ static int parse_headers(pctx *c)
 
 /* Body framing (RFC 3261 §18.3): Content-Length frames streams and must be
  * present there; a datagram's body runs to its end without it, and a
- * Content-Length past the end means a truncated datagram. */
+ * Content-Length past the end means a truncated datagram (discarded by
+ * stacks too: §18.3 "considered an error"). A Content-Length that is not a
+ * number or disagrees with another one frames nothing: a datagram's body
+ * then runs to its end as if there were none (what a stack that ignores the
+ * bad value does), while a stream cannot be framed and is resynchronised by
+ * the caller (m->cl says why). */
+/* Only CR, LF, SP or HTAB in [p, end): padding, not content. */
+static bool only_ws(const uint8_t *p, const uint8_t *end)
+{
+    for (; p < end; p++)
+        if (*p != '\r' && *p != '\n' && *p != ' ' && *p != '\t')
+            return false;
+    return true;
+}
+
 static int frame_body(const uint8_t *buf, const uint8_t *start, const uint8_t *body,
                       const uint8_t *real_end, sip_mode mode, sip_msg *m, uint32_t *need)
 {
     uint32_t hdr_len = (uint32_t)(body - start);
     uint32_t avail = (uint32_t)(real_end - body);
     uint32_t body_len;
+    if (m->cl) {
+        if (mode == SIP_MODE_STREAM)
+            return IMSEC_E_MALFORMED;
+        m->has_content_length = false;
+    }
     if (m->has_content_length) {
-        if (m->content_length > SIP_MSG_MAX_LEN - hdr_len)
-            return mode == SIP_MODE_DATAGRAM && m->content_length > avail ? IMSEC_E_MALFORMED
-                                                                         : IMSEC_E_LIMIT;
-        if (m->content_length > avail) {
-            if (mode == SIP_MODE_DATAGRAM)
-                return IMSEC_E_MALFORMED;
+        if (mode == SIP_MODE_STREAM && m->content_length > SIP_MSG_STREAM_MAX - hdr_len)
+            return IMSEC_E_LIMIT;
+        if (m->content_length > avail && mode == SIP_MODE_STREAM) {
             *need = (uint32_t)(start - buf) + hdr_len + m->content_length;
             return IMSEC_E_INCOMPLETE;
         }
-        body_len = m->content_length;
+        if (m->content_length > avail) {
+            /* RFC 3261 §18.3 tells a UDP stack to discard this; tolerant
+             * stacks (and tshark) act on it with the bytes there are, so it
+             * is analysed that way and the mismatch is reported. */
+            m->cl |= SIP_CL_LONG;
+            body_len = avail;
+        } else {
+            body_len = m->content_length;
+            if (mode == SIP_MODE_DATAGRAM && !only_ws(body + body_len, real_end))
+                m->cl |= SIP_CL_SHORT; /* ignored by §18.3, read by stacks that ignore the value */
+        }
     } else {
         if (mode == SIP_MODE_STREAM)
             return IMSEC_E_MALFORMED;
-        if (avail > SIP_MSG_MAX_LEN - hdr_len)
-            return IMSEC_E_LIMIT;
         body_len = avail;
     }
     m->body = imsec_str_make((const char *)body, body_len);
@@ -434,18 +528,22 @@ static int parse_impl(const uint8_t *buf, uint32_t len, sip_mode mode, sip_hdr *
 {
     const uint8_t *p = buf, *const real_end = buf + len;
     *need = 0;
+    /* The consumed length is returned as an int. */
+    if (len > (uint32_t)INT32_MAX)
+        return IMSEC_E_LIMIT;
     /* Leading CRLFs are keep-alives or stray line ends (RFC 3261 §7.5). */
     while (p < real_end && (*p == '\r' || *p == '\n')) {
         p++;
-        if (p - buf > (long)SIP_MSG_MAX_LEN)
+        if (mode == SIP_MODE_STREAM && p - buf > (long)SIP_MSG_STREAM_MAX)
             return IMSEC_E_LIMIT;
     }
     pctx c = {.p = p, .end = real_end, .m = m, .hdrs = hdrs, .cap = cap};
-    /* Nothing of the message may lie beyond start + SIP_MSG_MAX_LEN: this
-     * bounds the work per message and the bytes a stream reader waits for. */
+    /* On a stream nothing of the message may lie beyond start +
+     * SIP_MSG_STREAM_MAX: this bounds the bytes a stream reader waits for.
+     * A datagram is bounded by its own length. */
     c.run_out = mode == SIP_MODE_STREAM ? IMSEC_E_INCOMPLETE : IMSEC_E_MALFORMED;
-    if ((size_t)(real_end - p) > SIP_MSG_MAX_LEN) {
-        c.end = p + SIP_MSG_MAX_LEN;
+    if (mode == SIP_MODE_STREAM && (size_t)(real_end - p) > SIP_MSG_STREAM_MAX) {
+        c.end = p + SIP_MSG_STREAM_MAX;
         c.run_out = IMSEC_E_LIMIT;
     }
     const uint8_t *const start = p;
@@ -481,7 +579,9 @@ int sip_msg_parse_need(const uint8_t *buf, uint32_t len, sip_mode mode, sip_hdr 
         return IMSEC_E_MALFORMED;
     int rc = parse_impl(buf, len, mode, hdrs, cap, m, need);
     if (rc <= 0) {
+        uint8_t cl = m->cl;
         msg_reset(m, hdrs, cap);
+        m->cl = cl;
         if (rc == 0)
             rc = IMSEC_E_MALFORMED;
     }
@@ -520,10 +620,12 @@ static bool start_plausible(const uint8_t *p, size_t n, bool complete)
     }
     /* METHOD SP scheme ':' ... SP "SIP/2.0" */
     size_t i = 0;
-    while (i < n && i < 32 && sip_lex_is(p[i], SIP_LEX_TOKEN))
+    /* Any token length: a 33-character extension method is still a request
+     * a stack answers (405/501, RFC 3261 §8.2.1), so it is analysed. */
+    while (i < n && sip_lex_is(p[i], SIP_LEX_TOKEN))
         i++;
     if (i == n)
-        return !complete && i < 32;
+        return !complete;
     if (i == 0 || p[i] != ' ')
         return false;
     i++;

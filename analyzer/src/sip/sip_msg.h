@@ -61,9 +61,21 @@ typedef struct {
     imsec_str value;    /* trimmed; folded continuation lines stay inside */
 } sip_hdr;
 
+/* Content-Length problems (sip_msg.cl). Either one makes the framing
+ * ambiguous: a peer that reads another value sees another message boundary. */
+enum {
+    SIP_CL_NONNUMERIC = 1u << 0, /* a Content-Length value is not 1*DIGIT (or overflows) */
+    SIP_CL_CONFLICT = 1u << 1,   /* two Content-Length values differ */
+    /* Datagrams only: the value does not fit the datagram (RFC 3261 §18.3). */
+    SIP_CL_SHORT = 1u << 2,      /* more bytes than it declares follow the headers */
+    SIP_CL_LONG = 1u << 3,       /* it declares more than the datagram holds */
+};
+/* The flags that make framing impossible on a stream. */
+#define SIP_CL_UNFRAMEABLE (SIP_CL_NONNUMERIC | SIP_CL_CONFLICT)
+
 typedef struct {
     bool is_request;
-    sip_method method;  /* requests */
+    sip_method method;  /* requests; SIP_M_OTHER for any other token (RFC 3261 §27.4 extension) */
     imsec_str method_str, ruri, version;
     uint16_t status;    /* responses */
     imsec_str reason;
@@ -72,13 +84,27 @@ typedef struct {
     uint16_t first[SIP_HDR__COUNT]; /* index of the first header of each type, or SIP_NO_HDR */
     imsec_str body;
     uint32_t content_length;  /* valid if has_content_length */
-    bool has_content_length;
+    bool has_content_length;  /* a usable Content-Length framed the body */
     bool bare_lf;             /* some line ended with LF alone (tolerated, reported) */
     uint32_t msg_len;         /* bytes of the whole message (headers + body) */
+    /* Parser-differential evidence: the message is analysed, these say where
+     * another parser may see something else (detect/sipwire.c). */
+    uint32_t nlines;          /* header fields in the message, indexed or not */
+    uint32_t hdrs_dropped;    /* header fields not indexed because hdrs was full */
+    uint64_t conflicts;       /* bit t: single-valued header type t repeated with another value */
+    uint8_t cl;               /* SIP_CL_* flags; kept on IMSEC_E_MALFORMED too */
 } sip_msg;
 
+/* Index capacity the engine and tools use. Not a message limit: headers past
+ * it are counted in hdrs_dropped, and the last slots are kept for the first
+ * header of each known type (see sip_msg.c, header_slot_ok). */
 #define SIP_MSG_MAX_HDRS 128
-#define SIP_MSG_MAX_LEN 65535u
+/* Sanity bound on one message read from a stream (headers + Content-Length
+ * body): larger messages are not waited for (IMSEC_E_LIMIT). It is far above
+ * what any stack sends (Kamailio's BUF_SIZE is 65535); in practice the TCP
+ * reassembly buffer (net_limits.tcp_max_flow_bytes) is the tighter bound.
+ * Datagrams have no bound but their own length. */
+#define SIP_MSG_STREAM_MAX (16u << 20)
 
 typedef enum {
     SIP_MODE_DATAGRAM, /* UDP/SCTP: the buffer is one message; body runs to the end without Content-Length */
@@ -87,13 +113,20 @@ typedef enum {
 
 /* Parse one message at the start of buf.
  * Returns bytes consumed (> 0), IMSEC_E_INCOMPLETE (stream: need more),
- * IMSEC_E_MALFORMED, IMSEC_E_LIMIT (more headers than cap, or message too
- * long). On error *m is zeroed except hdrs/cap (and first[] = SIP_NO_HDR).
+ * IMSEC_E_MALFORMED, IMSEC_E_LIMIT (stream: message past
+ * SIP_MSG_STREAM_MAX). On error *m is zeroed except hdrs/cap, first[] =
+ * SIP_NO_HDR and cl (why a stream message could not be framed).
  * Leading CRLFs (keep-alives) are consumed and counted in the returned
  * length. In datagram mode bytes after Content-Length are not consumed
- * (RFC 3261 §18.3: ignored), so the result may be < len. Duplicate
- * Content-Length / Call-ID / CSeq / From / To with different values are
- * IMSEC_E_MALFORMED (ambiguous framing / dialog, RFC 4475 §3.3.8-9). */
+ * (RFC 3261 §18.3: ignored), so the result may be < len.
+ *
+ * Nothing a stack would act on is refused for our own reasons:
+ *  - more header fields than cap: the rest are counted (hdrs_dropped);
+ *  - a repeated single-valued header (Call-ID, CSeq, From, To) with another
+ *    value: the first one is used and the type is flagged in conflicts;
+ *  - a non-numeric or conflicting Content-Length (cl): a datagram's body runs
+ *    to its end (§18.3); a stream cannot be framed: IMSEC_E_MALFORMED;
+ *  - any method token: SIP_M_OTHER. */
 IMSEC_NODISCARD int sip_msg_parse(const uint8_t *buf, uint32_t len, sip_mode mode,
                                   sip_hdr *hdrs, uint16_t cap, sip_msg *m);
 

@@ -95,7 +95,7 @@ sip_stream_kind sip_stream_next(sip_stream *st, const uint8_t *buf, uint32_t len
     if (!st->need) {
         he = header_end(buf, len, st->scanned > 3 ? st->scanned - 3 : 0);
         if (!he) {
-            if (len > SIP_MSG_MAX_LEN)
+            if (len > SIP_MSG_STREAM_MAX)
                 return skip(st, buf, len, IMSEC_E_LIMIT, out);
             st->scanned = len;
             return out->kind;
@@ -115,5 +115,7 @@ sip_stream_kind sip_stream_next(sip_stream *st, const uint8_t *buf, uint32_t len
         st->need = need;
         return out->kind;
     }
-    return skip(st, buf, len, rc, out);
+    skip(st, buf, len, rc, out);
+    out->cl = m->cl; /* a bad Content-Length is why the message could not be framed */
+    return out->kind;
 }

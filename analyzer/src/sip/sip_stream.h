@@ -42,6 +42,7 @@ typedef struct {
     uint32_t len; /* bytes to consume */
     int rc;       /* SKIP: IMSEC_E_MALFORMED (garbage / bad message) or IMSEC_E_LIMIT */
     bool after_gap; /* SKIP: the skipped bytes followed a gap */
+    uint8_t cl;     /* SKIP: SIP_CL_* when a bad Content-Length made the message unframeable */
 } sip_stream_item;
 
 void sip_stream_init(sip_stream *st);
