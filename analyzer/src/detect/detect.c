@@ -22,6 +22,7 @@ static const family families[] = {
     {detect_hide_defs, &detect_hide_ndefs},
     {detect_priv_defs, &detect_priv_ndefs},
     {detect_media_defs, &detect_media_ndefs},
+    {detect_attack_defs, &detect_attack_ndefs},
 };
 
 struct detect_ctx {
@@ -37,6 +38,7 @@ struct detect_ctx {
     const bnd_ctx *bnd;
     const media_tbl *media;
     hide_state *hide;
+    atk_state *atk;
 };
 
 static bool bind_rule(const imsec_config *cfg, const detect_def *d, detect_rule *r,
@@ -78,7 +80,8 @@ detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats
     dc->emit = emit;
     dc->ud = ud;
     dc->hide = hide_state_new();
-    if (!dc->hide)
+    dc->atk = atk_state_new();
+    if (!dc->hide || !dc->atk)
         goto fail;
     for (size_t f = 0; f < sizeof families / sizeof *families; f++) {
         for (size_t i = 0; i < *families[f].ndefs; i++) {
@@ -109,6 +112,7 @@ void detect_free(detect_ctx *dc)
     free(dc->on_sip);
     free(dc->on_end);
     hide_state_free(dc->hide);
+    atk_state_free(dc->atk);
     free(dc);
 }
 
@@ -119,9 +123,11 @@ const bnd_ctx *detect_boundary(detect_ctx *dc) { return dc->bnd; }
 void detect_set_media(detect_ctx *dc, const media_tbl *mt) { dc->media = mt; }
 const media_tbl *detect_media(detect_ctx *dc) { return dc->media; }
 hide_state *detect_hide_state(detect_ctx *dc) { return dc->hide; }
+atk_state *detect_attack_state(detect_ctx *dc) { return dc->atk; }
 
 void detect_on_sip(detect_ctx *dc, const st_msg *ev)
 {
+    atk_observe(dc->atk, ev); /* shared memory of the SIP-* rules, updated once per message */
     for (size_t i = 0; i < dc->n_sip; i++)
         dc->on_sip[i]->def->on_sip(dc, dc->on_sip[i], ev);
 }

@@ -1,0 +1,82 @@
+/* attack_state: what the SIP-* attack detectors (detect/attack.c) remember
+ * across messages, per source address: rejected users (a sweep), requests
+ * that carried credentials and the failures answering them (password
+ * guessing), whether the source ever authenticated or registered, and
+ * challenged INVITEs toward international numbers that were never re-sent
+ * with credentials (toll-fraud probes).
+ *
+ * The source of a request is its packet source; of a response, its packet
+ * destination (the response goes back to the client, RFC 3261 §18.2.2).
+ * The table is bounded (ATK_MAX_SRC sources, fixed rings inside each): the
+ * least recently seen source is forgotten when a new one arrives, and the
+ * number forgotten is counted so findings can say their counts may be low. */
+#ifndef IMSEC_DETECT_ATTACK_STATE_H
+#define IMSEC_DETECT_ATTACK_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "imsec/imsec.h"
+#include "state/state.h"
+
+#define ATK_MAX_SRC 256
+#define ATK_RING 64      /* rejected users / auth failures kept per source */
+#define ATK_CRED 16      /* credentialed requests awaiting their answer */
+#define ATK_PEND 8       /* challenged INVITEs awaiting a credentialed retry */
+#define ATK_NAME 64
+
+typedef struct {
+    uint64_t key;        /* hash of the user (sweep) or of the username (failures) */
+    imsec_ts ts;
+    uint64_t frame;
+} atk_mark;
+
+typedef struct {
+    uint64_t cid;        /* hash of the Call-ID (an authenticated retry keeps it) */
+    uint64_t txn;        /* client transaction (its answer matches it) */
+    uint64_t frame, resp_frame;
+    imsec_ts ts;
+    uint16_t status;
+    char number[ATK_NAME];
+    char call_id[ATK_NAME];
+} atk_pending;
+
+typedef struct {
+    imsec_addr addr;
+    bool used;
+    uint64_t seen;            /* recency (larger: more recent) */
+    bool known;               /* got a 2xx to REGISTER or to a credentialed request */
+    uint32_t latch;           /* rule bits already reported for this source */
+    atk_mark rej[ATK_RING];   /* rejected out-of-dialog requests, by user */
+    uint32_t nrej, rej_next;
+    atk_mark cred[ATK_CRED];  /* key: the client transaction */
+    uint64_t cred_user[ATK_CRED];
+    uint32_t cred_next;
+    atk_mark fail[ATK_RING];  /* failures answering credentialed requests */
+    uint32_t nfail, fail_next;
+    char last_user[ATK_NAME]; /* the last username that failed */
+    atk_pending pend[ATK_PEND];
+    uint32_t npend;
+} atk_src;
+
+/* What this message changed (filled by atk_observe, read by detectors). */
+typedef struct {
+    atk_src *src;             /* the client side of this transaction, never NULL after observe */
+    bool rejected_user;       /* a rejection (403/404/484/485/604) added a user to src->rej */
+    bool auth_failed;         /* a failure answering a credentialed request was added */
+    atk_pending *pending;     /* a pending INVITE got its rejecting final answer */
+} atk_event;
+
+typedef struct atk_state atk_state;
+
+atk_state *atk_state_new(void);
+void atk_state_free(atk_state *a);
+/* Apply one SIP message (before the detectors run). */
+void atk_observe(atk_state *a, const st_msg *ev);
+const atk_event *atk_last(const atk_state *a);
+/* Sources forgotten because the table was full. */
+uint64_t atk_evicted(const atk_state *a);
+/* Sources, for the end-of-input pass (unused slots have used == false). */
+atk_src *atk_src_at(atk_state *a, size_t i);
+
+#endif
