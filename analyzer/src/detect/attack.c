@@ -198,8 +198,12 @@ static void toll_report(detect_ctx *dc, const detect_rule *r, const net_meta *m,
     detect_finding_init(r, m, &f);
     detect_finding_frame(&f, p->frame);
     detect_finding_frame(&f, p->resp_frame);
-    if (!m)
+    if (!m) { /* end of input: the challenge is the trigger */
         f.trigger_frame = p->resp_frame;
+        f.ts = p->resp_ts;
+        f.tuple = p->resp_tuple;
+        f.has_tuple = true;
+    }
     imsec_str_copy(imsec_str_make(p->number, strlen(p->number)), f.impu, sizeof f.impu);
     imsec_str_copy(imsec_str_make(p->call_id, strlen(p->call_id)), f.call_id, sizeof f.call_id);
     char a[IMSEC_ADDRSTRLEN];
@@ -321,13 +325,23 @@ static bool sdp_addr_ok(imsec_str s)
     return true;
 }
 
-/* RFC 3261 §25.1 token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~". */
-static bool token_ok(imsec_str s)
+/* RFC 3261 §25.1: callid = word [ "@" word ], word = 1*(alphanum / "-" /
+ * "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" /
+ * ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}"). The view
+ * already refuses such characters in tags, branches and other parameters
+ * (the header then does not parse); the Call-ID is taken as written, so
+ * it is checked here. */
+static bool callid_ok(imsec_str s)
 {
+    bool at = false;
     for (uint32_t i = 0; i < s.len; i++) {
         unsigned char c = (unsigned char)s.p[i];
+        if (c == '@' && !at && i > 0 && i + 1 < s.len) {
+            at = true;
+            continue;
+        }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || imsec_is_digit(c) ||
-              strchr("-.!%*_+`'~", c)))
+              (c && strchr("-.!%*_+`'~()<>:\\\"/[]?{}", c))))
             return false;
     }
     return true;
@@ -353,7 +367,6 @@ static void inject_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
     const char *what = NULL;
     imsec_str val = IMSEC_STR_NULL;
     const sdp_desc *sdp = sip_view_sdp(ev->v);
-    const sip_via *via = sip_view_via_top(ev->v);
     if (sdp && !sdp_addr_ok(sdp->origin.addr))
         what = "SDP o= address", val = sdp->origin.addr;
     else if (sdp && !sdp_addr_ok(sdp->conn.addr))
@@ -361,12 +374,8 @@ static void inject_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
     for (uint8_t i = 0; sdp && !what && i < sdp->nmedia; i++)
         if (!sdp_addr_ok(sdp->media[i].conn.addr))
             what = "SDP media c= address", val = sdp->media[i].conn.addr;
-    if (!what && !token_ok(ev->from_tag))
-        what = "From tag", val = ev->from_tag;
-    else if (!what && !token_ok(ev->to_tag))
-        what = "To tag", val = ev->to_tag;
-    else if (!what && via && !token_ok(via->branch))
-        what = "Via branch", val = via->branch;
+    if (!what && !callid_ok(ev->call_id))
+        what = "Call-ID", val = ev->call_id;
     if (!what)
         return;
     if (what[0] == 'S') /* the parser cut the address at '/' (TTL): show the whole line */
@@ -379,7 +388,7 @@ static void inject_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
                           "attempt against systems that store or pass the field on (SQL, shell, "
                           "log)",
                           what, v, what[0] == 'S' ? "an address or host name, RFC 4566 §9"
-                                                  : "a token, RFC 3261 §25.1");
+                                                  : "a Call-ID, RFC 3261 §25.1");
     detect_emit(dc, &f);
 }
 

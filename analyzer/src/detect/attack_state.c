@@ -149,6 +149,8 @@ static void pend_answer(atk_state *a, atk_src *s, const st_msg *ev, uint16_t st)
         if (st == 401 || st == 407 || st == 403 || st == 404 || st == 488 || st == 603) {
             p->status = st;
             p->resp_frame = ev->m->frame;
+            p->resp_ts = ev->m->ts;
+            p->resp_tuple = ev->m->t;
             a->last.pending = p;
         } else {
             s->pend[i] = s->pend[--s->npend]; /* answered otherwise: not a probe */

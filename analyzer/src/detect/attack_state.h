@@ -35,7 +35,8 @@ typedef struct {
     uint64_t cid;        /* hash of the Call-ID (an authenticated retry keeps it) */
     uint64_t txn;        /* client transaction (its answer matches it) */
     uint64_t frame, resp_frame;
-    imsec_ts ts;
+    imsec_ts ts, resp_ts;
+    imsec_tuple resp_tuple;   /* of the answer: the finding's time and tuple at the end */
     uint16_t status;
     char number[ATK_NAME];
     char call_id[ATK_NAME];
