@@ -109,6 +109,27 @@ def guesses(users, stale):
     return f
 
 
+def ghost_rang(n):
+    """Twin of sip-ghost-calls-4 (SIPp): n INVITEs to 2001, each cancelled
+    after 180 Ringing (a caller giving up while it rings), 200, 487, ACK."""
+    f = Flow()
+    for i in range(n):
+        ruri = "sip:2001@%s" % PBX
+        cid = "ghost-rang-%d" % i
+        h = f.req("atk", "INVITE", ruri, "sip:100@203.0.113.66", ruri, cid, 1,
+                  ["Contact: <sip:100@203.0.113.66:5060>"], tag="g%d" % i, dt=0.1)
+        f.resp("atk", 100, "Trying", h)
+        f.resp("atk", 180, "Ringing", h)
+        # CANCEL and ACK repeat the INVITE's Via branch and Call-ID (RFC 3261 §9.1, §17.1.1.3).
+        c = h[:4] + ["CSeq: 1 CANCEL", "Max-Forwards: 70"]
+        f.send("atk", "pbx", msg("CANCEL %s SIP/2.0" % ruri, c))
+        f.resp("atk", 200, "OK", c)
+        f.resp("atk", 487, "Request Terminated", h)
+        a = h[:2] + [h[2] + ";tag=pbx%d" % f.n, h[3], "CSeq: 1 ACK", "Max-Forwards: 70"]
+        f.send("atk", "pbx", msg("ACK %s SIP/2.0" % ruri, a))
+    return f
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -120,6 +141,7 @@ def main():
     spray = ["1001", "1002", "1003", "1004", "1005"]
     guesses(spray, False).write(out, "sip-bruteforce-spray")
     guesses(spray, True).write(out, "sip-bruteforce-stale")
+    ghost_rang(4).write(out, "sip-ghost-calls-rang")
 
 
 if __name__ == "__main__":

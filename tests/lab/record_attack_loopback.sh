@@ -70,4 +70,8 @@ run sip-injection-sdp 5238 1 "-sf $(fill $scen/atk_invite_uas.xml 488 Not_Accept
     "$(inv -key ruser 2001 -key via_host $A -key contact_host $A -key conn "\"'/**/OR/**/'1'/**/=/**/'1'--\"")"
 run sip-injection-sdp-clean 5242 1 "-sf $(fill $scen/atk_invite_uas.xml 488 Not_Acceptable_Here)" \
     "$(inv -key ruser 2001 -key via_host $A -key contact_host $A -key conn $A)"
+# SIP-GHOST-CALLS: 4 (3) INVITEs to extension 2001, each cancelled right
+# after 100 Trying, before 180 (default: 3 per 60 s toward one callee).
+run sip-ghost-calls-4 5252 4 "-sf $scen/atk_ghost_uas.xml" "-sf $scen/atk_ghost_uac.xml -key ruser 2001"
+run sip-ghost-calls-3 5254 3 "-sf $scen/atk_ghost_uas.xml" "-sf $scen/atk_ghost_uac.xml -key ruser 2001"
 ls -l "$out"

@@ -1,6 +1,6 @@
 /* SIP-* attack detectors: what ordinary captures of Internet-facing SIP
  * show (issue 13 class 8) — scanners, digest password guessing, toll-fraud
- * probes, spoofed origins and injection. They judge plain RFC 3261
+ * probes, spoofed origins, injection and ghost calls. They judge plain RFC 3261
  * behaviour, so they need no IMS context. Cross-message memory is per
  * source address in detect/attack_state (bounded); each rule reports once
  * per source, with the frames that prove it. */
@@ -15,6 +15,7 @@ enum {
     ATK_LATCH_BRUTE = 1u << 1,
     ATK_LATCH_SPOOF = 1u << 2,
     ATK_LATCH_INJECT = 1u << 3,
+    ATK_LATCH_GHOST = 1u << 4,
 };
 
 static void finding_source(imsec_finding *f, const atk_src *s, const char *user)
@@ -392,6 +393,40 @@ static void inject_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
     detect_emit(dc, &f);
 }
 
+/* ---- SIP-GHOST-CALLS ---- */
+
+static void ghost_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
+{
+    const atk_event *ae = atk_last(detect_attack_state(dc));
+    atk_src *s = ae->src;
+    if (!ae->ghost || (s->latch & ATK_LATCH_GHOST))
+        return;
+    imsec_finding f;
+    detect_finding_init(r, ev->m, &f);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nghost; i++) {
+        const atk_mark *mk = &s->ghost[(s->ghost_next + ATK_RING - 1 - i) % ATK_RING];
+        if (age_us(ev->m->ts, mk->ts) >= r->p[1] * 1000000)
+            break;
+        if (mk->key == ae->ghost_key) {
+            n++;
+            detect_finding_frame(&f, mk->frame);
+        }
+    }
+    if ((int64_t)n <= r->p[0])
+        return;
+    s->latch |= ATK_LATCH_GHOST;
+    finding_source(&f, s, s->ghost_callee);
+    imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id); /* f keeps the window's frames */
+    char a[IMSEC_ADDRSTRLEN];
+    detect_finding_reason(&f, "%s cancelled %u INVITEs to %s within %llds before any of them rang "
+                          "(limit %lld): ghost calls, which flash the phone or probe it without "
+                          "a call ever being set up%s",
+                          imsec_addr_str(&s->addr, a), n, s->ghost_callee, (long long)r->p[1],
+                          (long long)r->p[0], evicted_note(dc));
+    detect_emit(dc, &f);
+}
+
 const detect_def detect_attack_defs[] = {
     {.rule = "SIP-SCANNER", .hooks = DETECT_HOOK_SIP, .params = {"max_users", "window"},
      .on_sip = scanner_on_sip},
@@ -401,5 +436,7 @@ const detect_def detect_attack_defs[] = {
      .on_sip = toll_on_sip, .on_end = toll_on_end},
     {.rule = "SIP-SPOOFED-ORIGIN", .hooks = DETECT_HOOK_SIP, .on_sip = spoof_on_sip},
     {.rule = "SIP-INJECTION", .hooks = DETECT_HOOK_SIP, .on_sip = inject_on_sip},
+    {.rule = "SIP-GHOST-CALLS", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+     .on_sip = ghost_on_sip},
 };
 const size_t detect_attack_ndefs = sizeof detect_attack_defs / sizeof detect_attack_defs[0];

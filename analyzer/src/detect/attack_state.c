@@ -84,10 +84,45 @@ static bool sweep_status(uint16_t st)
     return st == 403 || st == 404 || st == 484 || st == 485 || st == 604;
 }
 
-static void on_request(atk_src *s, const st_msg *ev)
+static atk_invite *inv_find(atk_src *s, uint64_t cid)
+{
+    for (uint32_t i = 0; i < ATK_INV; i++)
+        if (s->inv[i].frame && s->inv[i].cid == cid)
+            return &s->inv[i];
+    return NULL;
+}
+
+/* Ghost calls: an INVITE cancelled before any 180/183 or final answer
+ * (RFC 3261 §9.1: CANCEL only matters while no final response came). */
+static void ghost_request(atk_state *a, atk_src *s, const st_msg *ev, sip_method me)
+{
+    uint64_t cid = hash_str(ev->call_id, ATK_FNV_BASIS);
+    atk_invite *iv = inv_find(s, cid);
+    if (me == SIP_M_INVITE && !iv) {
+        const sip_uri *ru = sip_view_ruri(ev->v);
+        iv = &s->inv[s->inv_next];
+        s->inv_next = (s->inv_next + 1) % ATK_INV;
+        *iv = (atk_invite){.cid = cid, .frame = ev->m->frame,
+                           .callee = ru ? hash_str(ru->host, hash_str(ru->user, ATK_FNV_BASIS)) : 0};
+        return;
+    }
+    if (me != SIP_M_CANCEL || !iv || iv->rang)
+        return;
+    iv->rang = true; /* one CANCEL per INVITE (retransmissions count once) */
+    mark_add(s->ghost, &s->nghost, &s->ghost_next, iv->callee, ev->m);
+    const sip_uri *ru = sip_view_ruri(ev->v);
+    if (ru)
+        imsec_str_copy(ru->user, s->ghost_callee, sizeof s->ghost_callee);
+    a->last.ghost = true;
+    a->last.ghost_key = iv->callee;
+}
+
+static void on_request(atk_state *a, atk_src *s, const st_msg *ev)
 {
     const sip_view *v = ev->v;
     sip_method me = ev->msg->method;
+    if (ev->to_tag.len == 0)
+        ghost_request(a, s, ev, me);
     /* A password attempt is credentials with a response computed from a
      * nonce. IMS UEs send Authorization with an empty nonce/response in the
      * initial REGISTER (TS 24.229 §5.1.1.2.1), and an AKA resynchronisation
@@ -162,6 +197,11 @@ static void pend_answer(atk_state *a, atk_src *s, const st_msg *ev, uint16_t st)
 static void on_response(atk_state *a, atk_src *s, const st_msg *ev)
 {
     uint16_t st = ev->msg->status;
+    if (ev->cseq_method == SIP_M_INVITE && (st == 180 || st == 183 || st >= 200)) {
+        atk_invite *iv = inv_find(s, hash_str(ev->call_id, ATK_FNV_BASIS));
+        if (iv)
+            iv->rang = true;
+    }
     if (st < 200)
         return;
     uint64_t user = 0;
@@ -198,7 +238,7 @@ void atk_observe(atk_state *a, const st_msg *ev)
     atk_src *s = src_get(a, client);
     a->last.src = s;
     if (ev->msg->is_request)
-        on_request(s, ev);
+        on_request(a, s, ev);
     else
         on_response(a, s, ev);
 }

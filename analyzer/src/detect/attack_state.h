@@ -3,7 +3,8 @@
  * that carried credentials and the failures answering them (password
  * guessing), whether the source ever authenticated or registered, and
  * challenged INVITEs toward international numbers that were never re-sent
- * with credentials (toll-fraud probes).
+ * with credentials (toll-fraud probes), and INVITEs cancelled before the
+ * callee rang (ghost calls).
  *
  * The source of a request is its packet source; of a response, its packet
  * destination (the response goes back to the client, RFC 3261 §18.2.2).
@@ -24,6 +25,7 @@
 #define ATK_CRED 16      /* credentialed requests awaiting their answer */
 #define ATK_PEND 8       /* challenged INVITEs awaiting a credentialed retry */
 #define ATK_NAME 64
+#define ATK_INV 16       /* recent INVITEs, to tell a CANCEL before ringing */
 
 typedef struct {
     uint64_t key;        /* hash of the user (sweep) or of the username (failures) */
@@ -43,6 +45,12 @@ typedef struct {
 } atk_pending;
 
 typedef struct {
+    uint64_t cid, callee;     /* hashes of the Call-ID and of the Request-URI user@host */
+    uint64_t frame;
+    bool rang;                /* a 180/183 or a final answer came back */
+} atk_invite;
+
+typedef struct {
     imsec_addr addr;
     bool used;
     uint64_t seen;            /* recency (larger: more recent) */
@@ -58,6 +66,11 @@ typedef struct {
     char last_user[ATK_NAME]; /* the last username that failed */
     atk_pending pend[ATK_PEND];
     uint32_t npend;
+    atk_invite inv[ATK_INV];  /* ring */
+    uint32_t inv_next;
+    atk_mark ghost[ATK_RING]; /* CANCELs before ringing; key: callee */
+    uint32_t nghost, ghost_next;
+    char ghost_callee[ATK_NAME]; /* the callee of the last one */
 } atk_src;
 
 /* What this message changed (filled by atk_observe, read by detectors). */
@@ -66,6 +79,8 @@ typedef struct {
     bool rejected_user;       /* a rejection (403/404/484/485/604) added a user to src->rej */
     bool auth_failed;         /* a failure answering a credentialed request was added */
     atk_pending *pending;     /* a pending INVITE got its rejecting final answer */
+    bool ghost;               /* a CANCEL before ringing was added to src->ghost */
+    uint64_t ghost_key;       /* ...its callee */
 } atk_event;
 
 typedef struct atk_state atk_state;

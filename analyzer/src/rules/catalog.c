@@ -219,8 +219,18 @@ static const rules_catalog_entry catalog[] = {
       .title = "request names loopback or the receiver itself as its origin",
       .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM, NO_PARAMS },
     { .id = "SIP-INJECTION", .sid = 5105,
-      .title = "SDP address or SIP token holds characters its grammar forbids",
+      .title = "SDP address or Call-ID holds characters its grammar forbids",
       .category = "sip-attack", .sev = IMSEC_SEV_HIGH, NO_PARAMS },
+    { .id = "SIP-GHOST-CALLS", .sid = 5106,
+      .title = "burst of INVITEs to one callee cancelled before it rang",
+      .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM,
+      PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+               .doc = "INVITEs one source may cancel toward one callee before a 180/183 or "
+                      "final answer, within the window (a caller redialling and hanging up "
+                      "early does so once or twice)",
+               .def = "3" },
+             { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+               .doc = "window in seconds of packet time", .def = "60" }) },
 };
 
 static const char *const ptype_names[RULES_P__COUNT] = {
