@@ -90,6 +90,22 @@ def callid_inject(cid):
     return f
 
 
+def distributed(nsrc):
+    """nsrc sources (203.0.113.61..) each send one credentialed REGISTER for
+    1001, refused 403: distributed guessing below any per-source limit."""
+    f = Flow()
+    aor = "sip:1001@%s" % PBX
+    for i in range(nsrc):
+        src = "d%d" % i
+        gen_xfer.IP[src] = "203.0.113.%d" % (61 + i)
+        auth = ('Authorization: Digest username="1001", realm="pbx", nonce="d%02d", uri="sip:%s", '
+                'response="%032x", algorithm=MD5' % (i, PBX, 0xD15 + i))
+        h = f.req(src, "REGISTER", "sip:%s" % PBX, aor, aor, "dist-%d" % i, 2,
+                  ["Contact: <sip:1001@%s:5060>" % gen_xfer.IP[src], auth, "Expires: 3600"], dt=1.0)
+        f.resp(src, 403, "Forbidden", h)
+    return f
+
+
 def guesses(users, stale):
     """One source sends credentialed REGISTERs (a computed response) for each
     user in turn; each is refused 403, or re-challenged 401 stale=true (the
@@ -142,6 +158,8 @@ def main():
     guesses(spray, False).write(out, "sip-bruteforce-spray")
     guesses(spray, True).write(out, "sip-bruteforce-stale")
     ghost_rang(4).write(out, "sip-ghost-calls-rang")
+    distributed(5).write(out, "sip-bruteforce-distributed-5")
+    distributed(4).write(out, "sip-bruteforce-distributed-4")
 
 
 if __name__ == "__main__":

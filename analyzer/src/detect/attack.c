@@ -122,11 +122,41 @@ static void scanner_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *e
 
 /* ---- SIP-AUTH-BRUTEFORCE ---- */
 
+/* Distributed guessing: more than max refusals for one username within
+ * the window, from two sources or more (one source alone is reported per
+ * source above). */
+static void brute_user(detect_ctx *dc, const detect_rule *r, const st_msg *ev, atk_user *u)
+{
+    if (!u || (u->latch & ATK_LATCH_BRUTE))
+        return;
+    imsec_finding f;
+    detect_finding_init(r, ev->m, &f);
+    uint32_t n = ring_window(u->fail, u->nfail, u->fail_next, ev->m->ts, r->p[1], false, &f);
+    imsec_finding scratch;
+    memset(&scratch, 0, sizeof scratch);
+    uint32_t nsrc = ring_window(u->fail, u->nfail, u->fail_next, ev->m->ts, r->p[1], true,
+                                &scratch);
+    if ((int64_t)n <= r->p[0] || nsrc < 2)
+        return;
+    u->latch |= ATK_LATCH_BRUTE;
+    imsec_str_copy(imsec_str_make(u->name, strlen(u->name)), f.impu, sizeof f.impu);
+    imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id);
+    detect_finding_reason(&f, "%u requests carrying digest credentials for %s were refused "
+                          "(401/403/407) within %llds (limit %lld), from %u sources: distributed "
+                          "password guessing%s",
+                          n, u->name, (long long)r->p[1], (long long)r->p[0], nsrc,
+                          evicted_note(dc));
+    detect_emit(dc, &f);
+}
+
 static void brute_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
     const atk_event *ae = atk_last(detect_attack_state(dc));
     atk_src *s = ae->src;
-    if (!ae->auth_failed || (s->latch & ATK_LATCH_BRUTE))
+    if (!ae->auth_failed)
+        return;
+    brute_user(dc, r, ev, ae->user);
+    if (s->latch & ATK_LATCH_BRUTE)
         return;
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
@@ -134,16 +164,9 @@ static void brute_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
     if ((int64_t)n <= r->p[0])
         return;
     s->latch |= ATK_LATCH_BRUTE;
-    uint64_t users[ATK_RING];
-    uint32_t nu = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t k = s->fail[(s->fail_next + ATK_RING - 1 - i) % ATK_RING].key;
-        bool dup = false;
-        for (uint32_t j = 0; j < nu; j++)
-            dup |= users[j] == k;
-        if (!dup)
-            users[nu++] = k;
-    }
+    imsec_finding scratch; /* the frames are in f already */
+    memset(&scratch, 0, sizeof scratch);
+    uint32_t nu = ring_window(s->fail, s->nfail, s->fail_next, ev->m->ts, r->p[1], true, &scratch);
     finding_source(&f, s, nu == 1 ? s->last_user : NULL);
     imsec_str_copy(ev->call_id, f.call_id, sizeof f.call_id);
     char a[IMSEC_ADDRSTRLEN];

@@ -8,6 +8,7 @@
 
 struct atk_state {
     atk_src src[ATK_MAX_SRC];
+    atk_user users[ATK_MAX_USER];
     uint64_t clock, evicted;
     atk_event last;
 };
@@ -63,6 +64,27 @@ static atk_src *src_get(atk_state *a, const imsec_addr *addr)
     memset(victim, 0, sizeof *victim);
     victim->used = true;
     victim->addr = *addr;
+    victim->seen = ++a->clock;
+    return victim;
+}
+
+static atk_user *user_get(atk_state *a, uint64_t key)
+{
+    atk_user *victim = &a->users[0];
+    for (size_t i = 0; i < ATK_MAX_USER; i++) {
+        atk_user *u = &a->users[i];
+        if (u->used && u->key == key) {
+            u->seen = ++a->clock;
+            return u;
+        }
+        if (!u->used || (victim->used && u->seen < victim->seen))
+            victim = u;
+    }
+    if (victim->used)
+        a->evicted++;
+    memset(victim, 0, sizeof *victim);
+    victim->used = true;
+    victim->key = key;
     victim->seen = ++a->clock;
     return victim;
 }
@@ -217,9 +239,16 @@ static void on_response(atk_state *a, atk_src *s, const st_msg *ev)
     if (cr && (st == 401 || st == 403 || st == 407) && !stale) {
         mark_add(s->fail, &s->nfail, &s->fail_next, user, ev->m);
         cr->frame = 0; /* a retransmitted answer is not a second failure */
-        if (to)
+        atk_user *u = user_get(a, user);
+        uint64_t src_key = hash_str(imsec_str_make((const char *)s->addr.a, sizeof s->addr.a),
+                                    ATK_FNV_BASIS);
+        mark_add(u->fail, &u->nfail, &u->fail_next, src_key, ev->m);
+        if (to) {
             imsec_str_copy(to->uri.user, s->last_user, sizeof s->last_user);
+            imsec_str_copy(to->uri.user, u->name, sizeof u->name);
+        }
         a->last.auth_failed = true;
+        a->last.user = u;
     }
     sip_method cm = ev->cseq_method;
     bool sweepable = cm == SIP_M_OPTIONS || cm == SIP_M_REGISTER || cm == SIP_M_INVITE;

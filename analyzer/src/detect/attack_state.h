@@ -8,9 +8,11 @@
  *
  * The source of a request is its packet source; of a response, its packet
  * destination (the response goes back to the client, RFC 3261 §18.2.2).
- * The table is bounded (ATK_MAX_SRC sources, fixed rings inside each): the
- * least recently seen source is forgotten when a new one arrives, and the
- * number forgotten is counted so findings can say their counts may be low. */
+ * Refused usernames are kept the same way, across sources. The tables are
+ * bounded (ATK_MAX_SRC sources, ATK_MAX_USER usernames, fixed rings inside
+ * each): the least recently seen entry is forgotten when a new one arrives,
+ * and the number forgotten is counted so findings can say their counts may
+ * be low. */
 #ifndef IMSEC_DETECT_ATTACK_STATE_H
 #define IMSEC_DETECT_ATTACK_STATE_H
 
@@ -21,6 +23,7 @@
 #include "state/state.h"
 
 #define ATK_MAX_SRC 256
+#define ATK_MAX_USER 256 /* usernames whose credentials were refused */
 #define ATK_RING 64      /* rejected users / auth failures kept per source */
 #define ATK_CRED 16      /* credentialed requests awaiting their answer */
 #define ATK_PEND 8       /* challenged INVITEs awaiting a credentialed retry */
@@ -73,11 +76,24 @@ typedef struct {
     char ghost_callee[ATK_NAME]; /* the callee of the last one */
 } atk_src;
 
+/* Refusals of one username's credentials, from any source (distributed
+ * guessing: each source stays under the per-source limit). */
+typedef struct {
+    uint64_t key;             /* hash of the digest username */
+    bool used;
+    uint64_t seen;
+    uint32_t latch;
+    atk_mark fail[ATK_RING];  /* key: hash of the source address */
+    uint32_t nfail, fail_next;
+    char name[ATK_NAME];      /* the To user of the last refusal */
+} atk_user;
+
 /* What this message changed (filled by atk_observe, read by detectors). */
 typedef struct {
     atk_src *src;             /* the client side of this transaction, never NULL after observe */
     bool rejected_user;       /* a rejection (403/404/484/485/604) added a user to src->rej */
     bool auth_failed;         /* a failure answering a credentialed request was added */
+    atk_user *user;           /* ...and to this username's record */
     atk_pending *pending;     /* a pending INVITE got its rejecting final answer */
     bool ghost;               /* a CANCEL before ringing was added to src->ghost */
     uint64_t ghost_key;       /* ...its callee */
@@ -90,7 +106,7 @@ void atk_state_free(atk_state *a);
 /* Apply one SIP message (before the detectors run). */
 void atk_observe(atk_state *a, const st_msg *ev);
 const atk_event *atk_last(const atk_state *a);
-/* Sources forgotten because the table was full. */
+/* Sources and usernames forgotten because a table was full. */
 uint64_t atk_evicted(const atk_state *a);
 /* Sources, for the end-of-input pass (unused slots have used == false). */
 atk_src *atk_src_at(atk_state *a, size_t i);

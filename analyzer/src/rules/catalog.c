@@ -196,8 +196,9 @@ static const rules_catalog_entry catalog[] = {
       .title = "digest password guessing: repeated refusals of supplied credentials",
       .category = "sip-attack", .sev = IMSEC_SEV_HIGH,
       PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
-               .doc = "refused credentialed requests (401/403/407, not stale) one source may "
-                      "have within the window (fail2ban's asterisk jail: 5 in 10 minutes bans)",
+               .doc = "refused credentialed requests (401/403/407, not stale) one source, or "
+                      "one username from several sources, may have within the window "
+                      "(fail2ban's asterisk jail: 5 in 10 minutes bans)",
                .def = "4" },
              { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
                .doc = "window in seconds of packet time", .def = "600" }) },
