@@ -8,13 +8,40 @@
 
 struct atk_state {
     atk_src src[ATK_MAX_SRC];
+    tbl index;                /* over src[0..nsrc), LRU order */
+    uint32_t nsrc;
     atk_user users[ATK_MAX_USER];
     uint64_t clock, evicted;
     atk_event last;
 };
 
-atk_state *atk_state_new(void) { return calloc(1, sizeof(atk_state)); }
-void atk_state_free(atk_state *a) { free(a); }
+static void no_evict(void *owner, tbl_node *n)
+{
+    (void)owner;
+    (void)n; /* never called: src_get pops the oldest itself before inserting */
+}
+
+atk_state *atk_state_new(void)
+{
+    /* The detectors have no access to the engine's key; a fixed key only
+     * lets someone who controls many source addresses lengthen one chain,
+     * which costs at most the ATK_MAX_SRC compares a linear table would. */
+    static const uint8_t hkey[16] = {0x61, 0x74, 0x6b, 0x2d, 0x73, 0x72, 0x63, 0x2d,
+                                     0x69, 0x6d, 0x73, 0x65, 0x63, 0x2d, 0x31, 0x33};
+    atk_state *a = calloc(1, sizeof(atk_state));
+    if (a && !tbl_init(&a->index, ATK_MAX_SRC, hkey, no_evict, a)) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void atk_state_free(atk_state *a)
+{
+    if (a)
+        tbl_fini(&a->index);
+    free(a);
+}
 const atk_event *atk_last(const atk_state *a) { return &a->last; }
 uint64_t atk_evicted(const atk_state *a) { return a->evicted; }
 atk_src *atk_src_at(atk_state *a, size_t i) { return i < ATK_MAX_SRC ? &a->src[i] : NULL; }
@@ -49,22 +76,38 @@ static uint64_t txn_key(const st_msg *ev)
 
 static atk_src *src_get(atk_state *a, const imsec_addr *addr)
 {
-    atk_src *victim = &a->src[0];
-    for (size_t i = 0; i < ATK_MAX_SRC; i++) {
-        atk_src *s = &a->src[i];
-        if (s->used && imsec_addr_eq(&s->addr, addr)) {
-            s->seen = ++a->clock;
-            return s;
-        }
-        if (!s->used || (victim->used && s->seen < victim->seen))
-            victim = s;
+    uint8_t key[17] = {addr->family};
+    memcpy(key + 1, addr->a, addr->family == 4 ? 4 : 16);
+    uint64_t h = tbl_hash(&a->index, key, sizeof key);
+    tbl_node *n = tbl_find(&a->index, key, sizeof key, h);
+    if (n) {
+        tbl_touch(&a->index, n);
+        return TBL_ENTRY(n, atk_src, n);
     }
-    if (victim->used)
+    atk_src *victim;
+    if (a->nsrc < ATK_MAX_SRC) {
+        victim = &a->src[a->nsrc++];
+    } else {
+        victim = TBL_ENTRY(tbl_pop_oldest(&a->index), atk_src, n);
         a->evicted++;
-    memset(victim, 0, sizeof *victim);
+    }
+    /* Reset what is read without a count (the rings behind nrej, nfail,
+     * npend and nghost are dead once those are 0): an Internet-wide sweep
+     * evicts on nearly every message, and the entry is ~9 KB. */
+    victim->known = false;
+    victim->latch = 0;
+    victim->nrej = victim->rej_next = victim->nfail = victim->fail_next = 0;
+    victim->npend = victim->nghost = victim->ghost_next = 0;
+    victim->cred_next = victim->inv_next = 0;
+    memset(victim->cred, 0, sizeof victim->cred);
+    memset(victim->inv, 0, sizeof victim->inv);
+    victim->last_user[0] = victim->ghost_callee[0] = '\0';
     victim->used = true;
     victim->addr = *addr;
-    victim->seen = ++a->clock;
+    memcpy(victim->key, key, sizeof key);
+    victim->n.key = victim->key;
+    victim->n.keylen = sizeof key;
+    tbl_insert(&a->index, &victim->n, h);
     return victim;
 }
 

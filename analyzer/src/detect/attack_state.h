@@ -21,6 +21,7 @@
 
 #include "imsec/imsec.h"
 #include "state/state.h"
+#include "state/tbl.h"
 
 #define ATK_MAX_SRC 256
 #define ATK_MAX_USER 256 /* usernames whose credentials were refused */
@@ -54,9 +55,10 @@ typedef struct {
 } atk_invite;
 
 typedef struct {
+    tbl_node n;               /* index by address (key: family + 16 bytes) */
+    uint8_t key[17];
     imsec_addr addr;
     bool used;
-    uint64_t seen;            /* recency (larger: more recent) */
     bool known;               /* got a 2xx to REGISTER or to a credentialed request */
     uint32_t latch;           /* rule bits already reported for this source */
     atk_mark rej[ATK_RING];   /* rejected out-of-dialog requests, by user */

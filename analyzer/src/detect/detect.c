@@ -39,6 +39,7 @@ struct detect_ctx {
     const media_tbl *media;
     hide_state *hide;
     atk_state *atk;
+    bool atk_on;          /* some SIP-* attack rule is enabled: keep its memory */
 };
 
 static bool bind_rule(const imsec_config *cfg, const detect_def *d, detect_rule *r,
@@ -92,6 +93,7 @@ detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats
             if (!bind_rule(cfg, d, r, err))
                 goto fail;
             dc->nrules++;
+            dc->atk_on |= families[f].defs == detect_attack_defs;
             if ((d->hooks & DETECT_HOOK_SIP) && d->on_sip)
                 dc->on_sip[dc->n_sip++] = r;
             if ((d->hooks & DETECT_HOOK_END) && d->on_end)
@@ -127,7 +129,8 @@ atk_state *detect_attack_state(detect_ctx *dc) { return dc->atk; }
 
 void detect_on_sip(detect_ctx *dc, const st_msg *ev)
 {
-    atk_observe(dc->atk, ev); /* shared memory of the SIP-* rules, updated once per message */
+    if (dc->atk_on) /* shared memory of the SIP-* rules, updated once per message */
+        atk_observe(dc->atk, ev);
     for (size_t i = 0; i < dc->n_sip; i++)
         dc->on_sip[i]->def->on_sip(dc, dc->on_sip[i], ev);
 }
