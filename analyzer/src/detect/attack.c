@@ -354,7 +354,8 @@ static bool sdp_addr_ok(imsec_str s)
  * ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}"). The view
  * already refuses such characters in tags, branches and other parameters
  * (the header then does not parse); the Call-ID is taken as written, so
- * it is checked here. */
+ * it is checked here. '=' is tolerated: it pads the base64 Call-IDs some
+ * stacks make, and alone it injects nothing. */
 static bool callid_ok(imsec_str s)
 {
     bool at = false;
@@ -365,7 +366,7 @@ static bool callid_ok(imsec_str s)
             continue;
         }
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || imsec_is_digit(c) ||
-              (c && strchr("-.!%*_+`'~()<>:\\\"/[]?{}", c))))
+              (c && strchr("-.!%*_+`'~()<>:\\\"/[]?{}=", c))))
             return false;
     }
     return true;
