@@ -16,6 +16,7 @@ enum {
     ATK_LATCH_SPOOF = 1u << 2,
     ATK_LATCH_INJECT = 1u << 3,
     ATK_LATCH_GHOST = 1u << 4,
+    ATK_LATCH_TOLL = 1u << 5,
 };
 
 static void finding_source(imsec_finding *f, const atk_src *s, const char *user)
@@ -216,8 +217,9 @@ static void toll_report(detect_ctx *dc, const detect_rule *r, const net_meta *m,
 {
     const char *hit = NULL;
     const char *cls = toll_class(detect_config(dc), r->id, p->number, &hit);
-    if (!cls)
-        return;
+    if (!cls || s->known || (s->latch & ATK_LATCH_TOLL))
+        return; /* once per source; a source known by now was a peer all along */
+    s->latch |= ATK_LATCH_TOLL;
     imsec_finding f;
     detect_finding_init(r, m, &f);
     detect_finding_frame(&f, p->frame);

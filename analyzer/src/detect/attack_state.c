@@ -271,7 +271,10 @@ static void on_response(atk_state *a, atk_src *s, const st_msg *ev)
         return;
     uint64_t user = 0;
     atk_mark *cr = cred_find(s, txn_key(ev), &user);
-    if (st < 300 && (cr || ev->cseq_method == SIP_M_REGISTER))
+    /* Known: registered, authenticated, or a peer whose calls get answered
+     * (an IP-authenticated trunk never registers, and a rejected call of a
+     * working peer is a misroute, not a probe). */
+    if (st < 300 && (cr || ev->cseq_method == SIP_M_REGISTER || ev->cseq_method == SIP_M_INVITE))
         s->known = true;
     /* A challenge with stale=true says the nonce expired, not that the
      * password was wrong (RFC 7616 §3.3, RFC 2617 §3.2.1). */
