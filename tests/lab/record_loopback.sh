@@ -2,15 +2,7 @@
 # Records the SIPp-on-loopback captures behind the SESS-PARALLEL-LIMIT and
 # KEY-IMPI-OUTSIDE-REGISTER tests: real SIPp UAC/UAS, recorded by tcpdump on
 # lo. Every run is bounded (-m calls, timeout). Usage: record_loopback.sh OUTDIR
-set -euo pipefail
-out=$(mkdir -p "$1" && cd "$1" && pwd)
-here=$(cd "$(dirname "$0")/../.." && pwd)
-scen="$here/samples/scenarios"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
+. "$(dirname "$0")/loopback.sh" "$1"
 
 # record NAME UAS_PORT -- UAS_ARGS -- UAC_ARGS
 record() {

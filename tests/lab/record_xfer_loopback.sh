@@ -4,15 +4,7 @@
 # UAC/UAS pairs (samples/scenarios/*.xml), tcpdump on lo. Every run is
 # bounded (-m calls, timeout); only processes started here are stopped, by
 # pid. Usage: [SKIP_FLOOD=1] record_xfer_loopback.sh OUTDIR
-set -euo pipefail
-out=$(mkdir -p "$1" && cd "$1" && pwd)
-here=$(cd "$(dirname "$0")/../.." && pwd)
-scen="$here/samples/scenarios"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
+. "$(dirname "$0")/loopback.sh" "$1"
 
 cap_start() { tcpdump -i lo -U -s 0 -w "$work/$1.pcap" "udp portrange $2-$3" 2>/dev/null & CAP=$!; pids+=("$CAP"); sleep 0.5; }
 cap_stop() { sleep 1.5; kill "$CAP"; wait "$CAP" 2>/dev/null || true; cp "$work/$1.pcap" "$out/$1.pcap"; }

@@ -72,11 +72,11 @@ static void test_catalog_consistent(void **state)
     (void)state;
     static const char *const cats[] = {"ims-key-setup", "ims-topology-hiding", "ims-privacy",
                                        "ims-media", "ims-transfer", "ims-session",
-                                       "ims-registration", "sip-parsing"};
+                                       "ims-registration", "sip-parsing", "sip-attack"};
     static const struct { const char *pfx; uint32_t lo, hi; } fam[] = {
         {"KEY-", 1001, 1999}, {"HIDE-", 2001, 2999}, {"PRIV-", 3001, 3099},
         {"MEDIA-", 3101, 3999}, {"XFER-", 4001, 4099}, {"SESS-", 4101, 4199},
-        {"REG-", 4201, 4299}, {"SIP-", 5001, 5099}};
+        {"REG-", 4201, 4299}, {"SIP-", 5001, 5999}};
     imsec_config *c = new_cfg();
     char *dump = imsec_config_dump_json(c);
     assert_non_null(dump);

@@ -23,6 +23,7 @@ static const family families[] = {
     {detect_priv_defs, &detect_priv_ndefs},
     {detect_media_defs, &detect_media_ndefs},
     {detect_sipwire_defs, &detect_sipwire_ndefs},
+    {detect_attack_defs, &detect_attack_ndefs},
 };
 
 struct detect_ctx {
@@ -39,6 +40,8 @@ struct detect_ctx {
     const media_tbl *media;
     const netctx *nc;
     hide_state *hide;
+    atk_state *atk;
+    bool atk_on;          /* some SIP-* attack rule is enabled: keep its memory */
 };
 
 static bool bind_rule(const imsec_config *cfg, const detect_def *d, detect_rule *r,
@@ -80,7 +83,8 @@ detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats
     dc->emit = emit;
     dc->ud = ud;
     dc->hide = hide_state_new();
-    if (!dc->hide)
+    dc->atk = atk_state_new();
+    if (!dc->hide || !dc->atk)
         goto fail;
     for (size_t f = 0; f < sizeof families / sizeof *families; f++) {
         for (size_t i = 0; i < *families[f].ndefs; i++) {
@@ -91,6 +95,7 @@ detect_ctx *detect_new(const imsec_config *cfg, st_state *st, imsec_stats *stats
             if (!bind_rule(cfg, d, r, err))
                 goto fail;
             dc->nrules++;
+            dc->atk_on |= families[f].defs == detect_attack_defs;
             if ((d->hooks & DETECT_HOOK_SIP) && d->on_sip)
                 dc->on_sip[dc->n_sip++] = r;
             if ((d->hooks & DETECT_HOOK_END) && d->on_end)
@@ -111,6 +116,7 @@ void detect_free(detect_ctx *dc)
     free(dc->on_sip);
     free(dc->on_end);
     hide_state_free(dc->hide);
+    atk_state_free(dc->atk);
     free(dc);
 }
 
@@ -121,6 +127,7 @@ const bnd_ctx *detect_boundary(detect_ctx *dc) { return dc->bnd; }
 void detect_set_media(detect_ctx *dc, const media_tbl *mt) { dc->media = mt; }
 const media_tbl *detect_media(detect_ctx *dc) { return dc->media; }
 hide_state *detect_hide_state(detect_ctx *dc) { return dc->hide; }
+atk_state *detect_attack_state(detect_ctx *dc) { return dc->atk; }
 
 void detect_set_netctx(detect_ctx *dc, const netctx *nc) { dc->nc = nc; }
 
@@ -148,6 +155,8 @@ static bool in_context(const detect_rule *cr, uint32_t have)
 void detect_on_sip(detect_ctx *dc, const st_msg *ev)
 {
     uint32_t have = context_now(dc);
+    if (dc->atk_on) /* shared memory of the SIP-* rules, updated once per message */
+        atk_observe(dc->atk, ev);
     for (size_t i = 0; i < dc->n_sip; i++)
         if (in_context(dc->on_sip[i], have))
             dc->on_sip[i]->def->on_sip(dc, dc->on_sip[i], ev);

@@ -18,6 +18,7 @@
 #include "state/boundary.h"
 #include "state/media.h"
 #include "state/netctx.h"
+#include "detect/attack_state.h"
 #include "detect/hide_state.h"
 
 enum { DETECT_HOOK_SIP = 1u << 0, DETECT_HOOK_END = 1u << 1 };
@@ -71,6 +72,8 @@ extern const detect_def detect_media_defs[];
 extern const size_t detect_media_ndefs;
 extern const detect_def detect_sipwire_defs[];
 extern const size_t detect_sipwire_ndefs;
+extern const detect_def detect_attack_defs[];
+extern const size_t detect_attack_ndefs;
 
 /* Finding sink, provided by the engine. */
 typedef void (*detect_emit_fn)(void *ud, const imsec_finding *f);
@@ -97,6 +100,8 @@ void detect_set_netctx(detect_ctx *dc, const netctx *nc);
 void detect_report_idle(detect_ctx *dc, imsec_stats *stats);
 /* Cross-message memory of the HIDE-* family (detect/hide_state). */
 hide_state *detect_hide_state(detect_ctx *dc);
+/* Per-source memory of the SIP-* attack family (detect/attack_state). */
+atk_state *detect_attack_state(detect_ctx *dc);
 
 /* Start a finding for rule r triggered by the frame in m (may be NULL at end
  * of input): rule, severity, time, tuple and trigger frame are filled. */

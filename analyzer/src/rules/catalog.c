@@ -195,6 +195,62 @@ static const rules_catalog_entry catalog[] = {
     { .id = "SIP-BAD-CONTENT-LENGTH", .sid = 5004,
       .title = "Content-Length not a number or given twice with different values",
       .category = "sip-parsing", .sev = IMSEC_SEV_LOW, NO_PARAMS },
+    /* SIP: attacks on any SIP service, seen in ordinary captures (issue 13) */
+    { .id = "SIP-SCANNER", .sid = 5101,
+      .title = "SIP scanner: known scanner User-Agent or a sweep across many users",
+      .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM,
+      PARAMS({ .name = "user_agents", .type = RULES_P_STRLIST,
+               .doc = "User-Agent substrings (case-insensitive) of scanning tools: SIPVicious "
+                      "(friendly-scanner, sipvicious), sipcli, VaxSIPUserAgent, sundayddr, iWar, "
+                      "SIPScan/sip-scan, pplsip (the list Kamailio/fail2ban setups block)",
+               .def = "[\"friendly-scanner\",\"sipvicious\",\"sipcli\",\"VaxSIPUserAgent\","
+                      "\"sundayddr\",\"iWar\",\"SIPScan\",\"sip-scan\",\"pplsip\"]" },
+             { .name = "max_users", .type = RULES_P_INT, .min = 1, .max = 63,
+               .doc = "distinct users one source may have rejected as unknown or forbidden "
+                      "(403/404/484/485/604 to OPTIONS/REGISTER/INVITE) within the window",
+               .def = "10" },
+             { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+               .doc = "window in seconds of packet time", .def = "60" }) },
+    { .id = "SIP-AUTH-BRUTEFORCE", .sid = 5102,
+      .title = "digest password guessing: repeated refusals of supplied credentials",
+      .category = "sip-attack", .sev = IMSEC_SEV_HIGH,
+      PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+               .doc = "refused credentialed requests (401/403/407, not stale) one source, or "
+                      "one username from several sources, may have within the window "
+                      "(fail2ban's asterisk jail: 5 in 10 minutes bans)",
+               .def = "4" },
+             { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+               .doc = "window in seconds of packet time", .def = "600" }) },
+    { .id = "SIP-TOLL-FRAUD-PROBE", .sid = 5103,
+      .title = "unauthenticated INVITE to an international or premium number refused",
+      .category = "sip-attack", .sev = IMSEC_SEV_HIGH,
+      PARAMS({ .name = "international", .type = RULES_P_STRLIST,
+               .doc = "prefixes of international numbers (\"+\": any global number; 00 is "
+                      "read as +; 011 is the NANP international prefix)",
+               .def = "[\"+\",\"011\"]" },
+             { .name = "premium", .type = RULES_P_STRLIST,
+               .doc = "premium-rate prefixes (as XFER-PREMIUM-DESTINATION)",
+               .def = "[\"+1900\",\"+1976\",\"+4490\",\"+4487\",\"+49900\",\"+33899\","
+                      "\"+3989\",\"+881\",\"+882\",\"+883\",\"+979\"]" },
+             { .name = "home", .type = RULES_P_STRLIST,
+               .doc = "prefixes that are domestic for this site (e.g. \"+44\" in the UK): "
+                      "not international", .def = "[]" }) },
+    { .id = "SIP-SPOOFED-ORIGIN", .sid = 5104,
+      .title = "request names loopback or the receiver itself as its origin",
+      .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM, NO_PARAMS },
+    { .id = "SIP-INJECTION", .sid = 5105,
+      .title = "SDP address or Call-ID holds characters its grammar forbids",
+      .category = "sip-attack", .sev = IMSEC_SEV_HIGH, NO_PARAMS },
+    { .id = "SIP-GHOST-CALLS", .sid = 5106,
+      .title = "burst of INVITEs to one callee cancelled before it rang",
+      .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM,
+      PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+               .doc = "INVITEs one source may cancel toward one callee before a 180/183 or "
+                      "final answer, within the window (a caller redialling and hanging up "
+                      "early does so once or twice)",
+               .def = "3" },
+             { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+               .doc = "window in seconds of packet time", .def = "60" }) },
 };
 
 static const char *const ptype_names[RULES_P__COUNT] = {
