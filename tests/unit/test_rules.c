@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rules/catalog.h"
 #include "rules/config.h"
 
 #define BIG 8192
@@ -35,8 +34,7 @@ static void test_default_loads(void **state)
 {
     (void)state;
     imsec_config *c = new_cfg();
-    assert_int_equal(imsec_config_rule_count(c), rules_catalog_count());
-    assert_true(rules_catalog_count() >= 2);
+    assert_true(imsec_config_rule_count(c) >= 2);
     assert_true(rules_rule_enabled(c, "SESS-PARALLEL-LIMIT"));
     assert_int_equal(rules_rule_sev(c, "SESS-PARALLEL-LIMIT"), IMSEC_SEV_MEDIUM);
     assert_int_equal(rules_param_int(c, "SESS-PARALLEL-LIMIT", "max"), 4);
@@ -53,13 +51,13 @@ static void test_default_loads(void **state)
     assert_int_equal(s->nprotected_links, 0);
     imsec_rule_info ri;
     size_t idx;
-    assert_non_null(rules_catalog_find("SESS-PARALLEL-LIMIT", &idx));
+    assert_true(rules_config_find(c, "SESS-PARALLEL-LIMIT", &idx));
     assert_true(imsec_config_rule_at(c, idx, &ri));
     assert_string_equal(ri.rule, "SESS-PARALLEL-LIMIT");
     assert_int_equal(ri.sid, 4101);
     assert_string_equal(ri.category, "ims-session");
     assert_true(ri.enabled);
-    assert_false(imsec_config_rule_at(c, rules_catalog_count(), &ri));
+    assert_false(imsec_config_rule_at(c, imsec_config_rule_count(c), &ri));
     assert_false(imsec_config_show_secrets(c));
     imsec_config_set_show_secrets(c, true);
     assert_true(imsec_config_show_secrets(c));
@@ -84,11 +82,12 @@ static void test_catalog_consistent(void **state)
     assert_non_null(root);
     json_object *rules;
     assert_true(json_object_object_get_ex(root, "rules", &rules));
-    for (size_t i = 0; i < rules_catalog_count(); i++) {
-        const rules_catalog_entry *e = rules_catalog_at(i);
-        for (size_t j = i + 1; j < rules_catalog_count(); j++) {
-            assert_string_not_equal(e->id, rules_catalog_at(j)->id);
-            assert_int_not_equal(e->sid, rules_catalog_at(j)->sid);
+    size_t n = imsec_config_rule_count(c);
+    for (size_t i = 0; i < n; i++) {
+        const rules_def *e = rules_config_def_at(c, i);
+        for (size_t j = i + 1; j < n; j++) {
+            assert_string_not_equal(e->id, rules_config_def_at(c, j)->id);
+            assert_true(e->sid < rules_config_def_at(c, j)->sid); /* listed in sid order */
         }
         bool cat_ok = false, fam_ok = false;
         for (size_t k = 0; k < sizeof cats / sizeof *cats; k++)
@@ -102,7 +101,7 @@ static void test_catalog_consistent(void **state)
         assert_null(strchr(e->title, '\n'));
         json_object *r;
         assert_true(json_object_object_get_ex(rules, e->id, &r));
-        /* default.json severity equals the documented catalogue default */
+        /* the effective default severity is the table's */
         assert_int_equal(rules_rule_sev(c, e->id), e->sev);
         for (size_t p = 0; p < e->nparams; p++) {
             json_object *v, *def = json_tokener_parse(e->params[p].def);
