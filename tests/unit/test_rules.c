@@ -116,6 +116,67 @@ static void test_catalog_consistent(void **state)
     imsec_config_free(c);
 }
 
+/* rules/default.json is the rule table's defaults as a file. It is kept
+ * by hand (readable layout, reviewed diffs, the template users copy) and
+ * checked here rather than generated at build time, which would need a
+ * host tool linking every detector before the library exists. Adding a
+ * rule means adding its block there; this test names the first JSON path
+ * that differs (same keys, same order, same values). */
+static bool first_diff(json_object *a, json_object *b, const char *path, char *out, size_t cap)
+{
+    if (json_object_get_type(a) != json_object_get_type(b)) {
+        snprintf(out, cap, "%s: type differs", path);
+        return true;
+    }
+    if (json_object_is_type(a, json_type_object)) {
+        struct json_object_iterator ia = json_object_iter_begin(a), ea = json_object_iter_end(a);
+        struct json_object_iterator ib = json_object_iter_begin(b), eb = json_object_iter_end(b);
+        for (; !json_object_iter_equal(&ia, &ea) || !json_object_iter_equal(&ib, &eb);
+             json_object_iter_next(&ia), json_object_iter_next(&ib)) {
+            if (json_object_iter_equal(&ia, &ea) || json_object_iter_equal(&ib, &eb)) {
+                snprintf(out, cap, "%s: %s", path,
+                         json_object_iter_equal(&ia, &ea) ? "the table has more keys"
+                                                          : "default.json has more keys");
+                return true;
+            }
+            char p[256];
+            snprintf(p, sizeof p, "%s.%s", path, json_object_iter_peek_name(&ia));
+            if (strcmp(json_object_iter_peek_name(&ia), json_object_iter_peek_name(&ib)) != 0) {
+                snprintf(out, cap, "%s: the table has %s here", p, json_object_iter_peek_name(&ib));
+                return true;
+            }
+            if (first_diff(json_object_iter_peek_value(&ia), json_object_iter_peek_value(&ib), p,
+                           out, cap))
+                return true;
+        }
+        return false;
+    }
+    if (!json_object_equal(a, b)) {
+        snprintf(out, cap, "%s: default.json has %s, the table %s", path,
+                 json_object_to_json_string(a), json_object_to_json_string(b));
+        return true;
+    }
+    return false;
+}
+
+static void test_default_json_is_table(void **state)
+{
+    (void)state;
+    imsec_config *c = new_cfg();
+    char *dump = imsec_config_dump_json(c);
+    json_object *table = json_tokener_parse(dump);
+    json_object *file = json_object_from_file(IMSEC_SOURCE_DIR "/rules/default.json");
+    assert_non_null(table);
+    assert_non_null(file);
+    char why[512];
+    if (first_diff(file, table, "rules/default.json", why, sizeof why))
+        fail_msg("%s", why);
+    json_object_put(file);
+    json_object_put(table);
+    free(dump);
+    imsec_config_free(c);
+}
+
 static void test_layering(void **state)
 {
     (void)state;
@@ -324,6 +385,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_loads), cmocka_unit_test(test_catalog_consistent),
+        cmocka_unit_test(test_default_json_is_table),
         cmocka_unit_test(test_layering),      cmocka_unit_test(test_errors_exact),
         cmocka_unit_test(test_files),         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_redact),

@@ -72,17 +72,12 @@ imsec_config *imsec_config_new(char err[IMSEC_ERRBUF])
     return detect_config_new(families, sizeof families / sizeof *families, err, IMSEC_ERRBUF);
 }
 
-/* Settings from the configuration; memory bits from used[] (bits already
- * taken per subject kind, in table order). */
+/* Settings from the configuration (which holds d's rule); memory bits
+ * from used[] (bits already taken per subject kind, in table order). */
 static bool bind_rule(const imsec_config *cfg, const detect_def *d, detect_rule *r,
                       uint8_t used[DETECT_MEM__COUNT], char err[IMSEC_ERRBUF])
 {
     const rules_def *e = &d->rule;
-    size_t idx;
-    if (!rules_config_find(cfg, e->id, &idx) || rules_config_def_at(cfg, idx) != e) {
-        snprintf(err, IMSEC_ERRBUF, "detector %s is not in the configuration's rule table", e->id);
-        return false;
-    }
     if ((d->hooks & DETECT_HOOK_SIP) && (!d->on_sip || !(d->req_methods | d->rsp_methods))) {
         snprintf(err, IMSEC_ERRBUF, "detector %s hooks SIP without a callback or methods", e->id);
         return false;
@@ -147,6 +142,13 @@ detect_ctx *detect_new_families(const detect_family *fams, size_t nfam, const im
     for (size_t f = 0; f < nfam; f++) {
         for (size_t i = 0; i < *fams[f].ndefs; i++) {
             const detect_def *d = &fams[f].defs[i];
+            size_t idx;
+            if (!rules_config_find(cfg, d->rule.id, &idx) ||
+                rules_config_def_at(cfg, idx) != &d->rule) {
+                snprintf(err, IMSEC_ERRBUF, "detector %s is not in the configuration's rule table",
+                         d->rule.id);
+                goto fail;
+            }
             if (!rules_rule_enabled(cfg, d->rule.id))
                 continue;
             if (!bind_rule(cfg, d, &dc->rules[dc->nrules], used, err)) {
