@@ -7,7 +7,6 @@
  * configuration behind, and the user sees all problems at once. */
 #include "rules/config.h"
 
-#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "base/imsec_str.h"
 #include "rules/diag.h"
+#include "rules/file.h"
 #include "rules/ruleset.h"
 #include "rules/walk.h"
 
@@ -94,59 +94,12 @@ int imsec_config_load_rules_mem(imsec_config *c, const char *name, const void *b
     return rules_load_rules_mem(c, name, buf, len, err, IMSEC_ERRBUF);
 }
 
-/* Reads a whole regular file, at most RULES_MAX_FILE bytes. */
-static uint8_t *slurp(const char *path, size_t *len, rules_diag *d)
-{
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        char eb[128];
-        rules_diag_add(d, NULL, "cannot open: %s", strerror_r(errno, eb, sizeof eb));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            if (cap > RULES_MAX_FILE) {
-                rules_diag_add(d, NULL, "file too large (more than %u bytes)", RULES_MAX_FILE);
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            uint8_t *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                rules_diag_add(d, NULL, "read error");
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-    }
-    if (!buf && d->count == 0)
-        rules_diag_add(d, NULL, "out of memory");
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static int load_file(imsec_config *c, const char *path, char *err, size_t cap, bool keys)
 {
     rules_diag d;
     rules_diag_init(&d, err, cap, path);
     size_t len;
-    uint8_t *buf = c && path ? slurp(path, &len, &d) : NULL;
+    uint8_t *buf = c && path ? rules_file_read(path, &len, &d) : NULL;
     int rc = IMSEC_E_IO;
     if (buf) {
         rc = keys ? keys_load_mem(&c->keys, path, buf, len, &d)
