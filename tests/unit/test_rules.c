@@ -65,7 +65,7 @@ static void test_default_loads(void **state)
     imsec_config_free(NULL);
 }
 
-static void test_catalog_consistent(void **state)
+static void test_table_consistent(void **state)
 {
     (void)state;
     static const char *const cats[] = {"ims-key-setup", "ims-topology-hiding", "ims-privacy",
@@ -384,7 +384,7 @@ static void test_redact(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_default_loads), cmocka_unit_test(test_catalog_consistent),
+        cmocka_unit_test(test_default_loads), cmocka_unit_test(test_table_consistent),
         cmocka_unit_test(test_default_json_is_table),
         cmocka_unit_test(test_layering),      cmocka_unit_test(test_errors_exact),
         cmocka_unit_test(test_files),         cmocka_unit_test(test_prefix),
