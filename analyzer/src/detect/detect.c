@@ -37,12 +37,6 @@ struct detect_ctx {
     const media_tbl *media;
 };
 
-const detect_family *detect_registry(size_t *nfam)
-{
-    *nfam = sizeof families / sizeof *families;
-    return families;
-}
-
 static size_t count_defs(const detect_family *fams, size_t nfam)
 {
     size_t total = 0;

@@ -102,14 +102,13 @@ extern const size_t detect_priv_ndefs;
 extern const detect_def detect_media_defs[];
 extern const size_t detect_media_ndefs;
 
-/* A registry: family tables in call order. detect_registry() is the real
- * one; tests build their own. */
+/* A registry: family tables in call order. detect.c holds the real one;
+ * tests build their own. */
 typedef struct {
     const detect_def *defs;
     const size_t *ndefs;
 } detect_family;
 
-const detect_family *detect_registry(size_t *nfam);
 /* A configuration for the rules of fams (rules_config_new with their defs). */
 imsec_config *detect_config_new(const detect_family *fams, size_t nfam, char *err, size_t cap);
 
