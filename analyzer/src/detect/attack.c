@@ -19,6 +19,11 @@ enum {
     ATK_LATCH_TOLL = 1u << 5,
 };
 
+
+/* SIP-SCANNER's int parameters, by their index in its schema (the table
+ * at the end of this file): r->p[] holds ints by schema index. */
+enum { SCAN_P_MAX_USERS = 1, SCAN_P_WINDOW = 2 };
+
 static void finding_source(imsec_finding *f, const atk_src *s, const char *user)
 {
     char a[IMSEC_ADDRSTRLEN];
@@ -107,8 +112,8 @@ static void scanner_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *e
     if (!ae->rejected_user)
         return;
     detect_finding_init(r, ev->m, &f);
-    uint32_t n = ring_window(s->rej, s->nrej, s->rej_next, ev->m->ts, r->p[1], true, &f);
-    if ((int64_t)n <= r->p[0])
+    uint32_t n = ring_window(s->rej, s->nrej, s->rej_next, ev->m->ts, r->p[SCAN_P_WINDOW], true, &f);
+    if ((int64_t)n <= r->p[SCAN_P_MAX_USERS])
         return;
     s->latch |= ATK_LATCH_SCAN;
     finding_source(&f, s, NULL);
@@ -116,7 +121,7 @@ static void scanner_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *e
     char a[IMSEC_ADDRSTRLEN];
     detect_finding_reason(&f, "%s swept %u distinct users within %llds, each rejected as unknown "
                           "or forbidden (limit %lld): extension enumeration%s",
-                          imsec_addr_str(&s->addr, a), n, (long long)r->p[1], (long long)r->p[0],
+                          imsec_addr_str(&s->addr, a), n, (long long)r->p[SCAN_P_WINDOW], (long long)r->p[SCAN_P_MAX_USERS],
                           evicted_note(dc));
     detect_emit(dc, &f);
 }
@@ -454,15 +459,85 @@ static void ghost_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_attack_defs[] = {
-    {.rule = "SIP-SCANNER", .hooks = DETECT_HOOK_SIP, .params = {"max_users", "window"},
+    {.rule = {.id = "SIP-SCANNER", .sid = 5101,
+              .title = "SIP scanner: known scanner User-Agent or a sweep across many users",
+              .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "user_agents", .type = RULES_P_STRLIST,
+              .doc = "User-Agent substrings (case-insensitive) of scanning tools: SIPVicious "
+              "(friendly-scanner, sipvicious), sipcli, VaxSIPUserAgent, sundayddr, iWar, "
+              "SIPScan/sip-scan, pplsip (the list Kamailio/fail2ban setups block)",
+              .def = "[\"friendly-scanner\",\"sipvicious\",\"sipcli\",\"VaxSIPUserAgent\","
+              "\"sundayddr\",\"iWar\",\"SIPScan\",\"sip-scan\",\"pplsip\"]" },
+              { .name = "max_users", .type = RULES_P_INT, .min = 1, .max = 63,
+              .doc = "distinct users one source may have rejected as unknown or forbidden "
+              "(403/404/484/485/604 to OPTIONS/REGISTER/INVITE) within the window",
+              .def = "10" },
+              { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+              .doc = "window in seconds of packet time", .def = "60" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
      .on_sip = scanner_on_sip},
-    {.rule = "SIP-AUTH-BRUTEFORCE", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+    {.rule = {.id = "SIP-AUTH-BRUTEFORCE", .sid = 5102,
+              .title = "digest password guessing: repeated refusals of supplied credentials",
+              .category = "sip-attack", .sev = IMSEC_SEV_HIGH,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+              .doc = "refused credentialed requests (401/403/407, not stale) one source, or "
+              "one username from several sources, may have within the window "
+              "(fail2ban's asterisk jail: 5 in 10 minutes bans)",
+              .def = "4" },
+              { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+              .doc = "window in seconds of packet time", .def = "600" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
      .on_sip = brute_on_sip},
-    {.rule = "SIP-TOLL-FRAUD-PROBE", .hooks = DETECT_HOOK_SIP | DETECT_HOOK_END,
-     .on_sip = toll_on_sip, .on_end = toll_on_end},
-    {.rule = "SIP-SPOOFED-ORIGIN", .hooks = DETECT_HOOK_SIP, .on_sip = spoof_on_sip},
-    {.rule = "SIP-INJECTION", .hooks = DETECT_HOOK_SIP, .on_sip = inject_on_sip},
-    {.rule = "SIP-GHOST-CALLS", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+    {.rule = {.id = "SIP-TOLL-FRAUD-PROBE", .sid = 5103,
+              .title = "unauthenticated INVITE to an international or premium number refused",
+              .category = "sip-attack", .sev = IMSEC_SEV_HIGH,
+              RULES_PARAMS({ .name = "international", .type = RULES_P_STRLIST,
+              .doc = "prefixes of international numbers (\"+\": any global number; 00 is "
+              "read as +; 011 is the NANP international prefix)",
+              .def = "[\"+\",\"011\"]" },
+              { .name = "premium", .type = RULES_P_STRLIST,
+              .doc = "premium-rate prefixes (as XFER-PREMIUM-DESTINATION)",
+              .def = "[\"+1900\",\"+1976\",\"+4490\",\"+4487\",\"+49900\",\"+33899\","
+              "\"+3989\",\"+881\",\"+882\",\"+883\",\"+979\"]" },
+              { .name = "home", .type = RULES_P_STRLIST,
+              .doc = "prefixes that are domestic for this site (e.g. \"+44\" in the UK): "
+              "not international", .def = "[]" })},
+     .hooks = DETECT_HOOK_SIP | DETECT_HOOK_END,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = toll_on_sip,
+     .on_end = toll_on_end},
+    {.rule = {.id = "SIP-SPOOFED-ORIGIN", .sid = 5104,
+              .title = "request names loopback or the receiver itself as its origin",
+              .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = 0,
+     .on_sip = spoof_on_sip},
+    {.rule = {.id = "SIP-INJECTION", .sid = 5105,
+              .title = "SDP address or Call-ID holds characters its grammar forbids",
+              .category = "sip-attack", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = inject_on_sip},
+    {.rule = {.id = "SIP-GHOST-CALLS", .sid = 5106,
+              .title = "burst of INVITEs to one callee cancelled before it rang",
+              .category = "sip-attack", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+              .doc = "INVITEs one source may cancel toward one callee before a 180/183 or "
+              "final answer, within the window (a caller redialling and hanging up "
+              "early does so once or twice)",
+              .def = "3" },
+              { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+              .doc = "window in seconds of packet time", .def = "60" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
      .on_sip = ghost_on_sip},
 };
 const size_t detect_attack_ndefs = sizeof detect_attack_defs / sizeof detect_attack_defs[0];

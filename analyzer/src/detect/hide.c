@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/hide_state.h"
 #include "rules/config.h"
 #include "sip/sdp.h"
 #include "sip/sip_hdr.h"
@@ -331,13 +332,12 @@ static bool count_entry(void *ud, const hide_entry *e)
 
 static void cscf_count_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    (void)r;
     const bnd_ctx *b = outward(dc, ev);
     if (!b)
         return;
     count_walk w;
     tok_walk_init(dc, b, &w.tw);
-    w.hs = detect_hide_state(dc);
+    w.hs = detect_rule_ctx(r);
     /* The border's own address (the source) is necessarily visible; every
      * other home CSCF named in the message counts. */
     w.m = ev->m;
@@ -346,7 +346,7 @@ static void cscf_count_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg
 
 static void cscf_count_on_end(detect_ctx *dc, const detect_rule *r)
 {
-    hide_state *hs = detect_hide_state(dc);
+    const hide_state *hs = detect_rule_ctx(r);
     size_t n = hide_state_cscf_count(hs);
     if ((int64_t)n <= r->p[0])
         return;
@@ -437,16 +437,72 @@ static void header_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
     detect_emit(dc, &f);
 }
 
+/* HIDE-CSCF-COUNT-EXPOSED's per-engine memory: the CSCFs seen outside. */
+static void *cscf_ctx_new(void) { return hide_state_new(); }
+static void cscf_ctx_free(void *ctx) { hide_state_free(ctx); }
+
 const detect_def detect_hide_defs[] = {
-    {.rule = "HIDE-TOPOLOGY-LEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = topology_leak_on_sip},
-    {.rule = "HIDE-TOKEN-WEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = token_weak_on_sip},
-    {.rule = "HIDE-CSCF-COUNT-EXPOSED", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
+    {.rule = {.id = "HIDE-TOPOLOGY-LEAK", .sid = 2001,
+              .title = "home hops cross the boundary in clear",
+              .category = "ims-topology-hiding", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = topology_leak_on_sip},
+    {.rule = {.id = "HIDE-TOKEN-WEAK", .sid = 2002,
+              .title = "topology hiding token is weak or misattributed",
+              .category = "ims-topology-hiding", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "known_keys", .type = RULES_P_STRLIST,
+                       .doc = "published topoh mask keys (a token that opens with one hides nothing); "
+                              "default: topoh's built-in mask_key (topoh.c _th_key)",
+                       .def = "[\"aL9.n8~Hm]Z\"]" },
+                     { .name = "min_token_len", .type = RULES_P_INT, .min = 1, .max = 1024,
+                       .doc = "shortest token a scheme may emit (shorter: too short to hide a hop)",
+                       .def = "16" },
+                     { .name = "topoh_uparam", .type = RULES_P_STRING,
+                       .doc = "Kamailio topoh URI parameter (topoh uparam_name; all HIDE rules)",
+                       .def = "\"line\"" },
+                     { .name = "topoh_uprefix", .type = RULES_P_STRING,
+                       .doc = "topoh URI parameter value prefix (uparam_prefix)", .def = "\"sr-\"" },
+                     { .name = "topoh_vprefix", .type = RULES_P_STRING,
+                       .doc = "topoh Via branch prefix (vparam_prefix)", .def = "\"z9hG4bKsr-\"" })},
+     .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = token_weak_on_sip},
+    {.rule = {.id = "HIDE-CSCF-COUNT-EXPOSED", .sid = 2003,
+              .title = "home CSCFs visible from outside the boundary",
+              .category = "ims-topology-hiding", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 0, .max = 10000,
+                       .doc = "home CSCF identities allowed to be visible outside", .def = "0" })},
+     .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
      .hooks = DETECT_HOOK_SIP | DETECT_HOOK_END,
-     .params = {"max"},
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .ctx_new = cscf_ctx_new,
+     .ctx_free = cscf_ctx_free,
      .on_sip = cscf_count_on_sip,
      .on_end = cscf_count_on_end},
-    {.rule = "HIDE-HEADER-LEAK", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP, .on_sip = header_leak_on_sip},
-    {.rule = "HIDE-TOKEN-UNDECRYPTABLE", .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY, .hooks = DETECT_HOOK_SIP,
+    {.rule = {.id = "HIDE-HEADER-LEAK", .sid = 2004,
+              .title = "headers crossing the boundary reveal home topology",
+              .category = "ims-topology-hiding", .sev = IMSEC_SEV_LOW},
+     .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = header_leak_on_sip},
+    {.rule = {.id = "HIDE-TOKEN-UNDECRYPTABLE", .sid = 2005,
+              .title = "hiding token does not open with the configured key",
+              .category = "ims-topology-hiding", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "key", .type = RULES_P_STRING,
+                       .doc = "the operator's hiding key (topoh mask_key); empty: rule idle",
+                       .def = "\"\"" })},
+     .needs = DETECT_NEED_IMS | DETECT_NEED_BOUNDARY,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
      .on_sip = token_undecryptable_on_sip},
 };
 const size_t detect_hide_ndefs = sizeof detect_hide_defs / sizeof detect_hide_defs[0];

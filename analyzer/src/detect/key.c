@@ -6,20 +6,8 @@
 #include "detect/detect.h"
 #include "rules/config.h"
 
-enum {
-    /* call_entry latches */
-    KEY_LATCH_IMPI_OUTSIDE = 1u << 0,
-    KEY_LATCH_UNPROTECTED = 1u << 1,
-    KEY_LATCH_CKIK = 1u << 2,
-    /* sa_reg latches */
-    KEY_LATCH_MISSING_CLIENT = 1u << 0,
-    KEY_LATCH_MISSING_SERVER = 1u << 1,
-    KEY_LATCH_MISSING_VERIFY = 1u << 2,
-    KEY_LATCH_STORM = 1u << 3,
-    /* sa_set latches */
-    KEY_LATCH_WEAK = 1u << 0,
-    KEY_LATCH_DOWNGRADE = 1u << 1,
-};
+/* KEY-SECAGREE-MISSING's three latch bits (its .mem asks for 3 per sa_reg). */
+enum { KEY_MISSING_CLIENT = 0, KEY_MISSING_SERVER = 1, KEY_MISSING_VERIFY = 2 };
 
 static void subject_from(const st_msg *ev, imsec_finding *f, const char *impi)
 {
@@ -60,9 +48,9 @@ static void unprotected_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
      * failure (ims-security-reference.md §2.5; TS 24.229 §5.1.1.4.1). */
     if (ev->cseq_method == SIP_M_REGISTER || is_emergency(ev->msg))
         return;
-    if (ev->call->det_flags & KEY_LATCH_UNPROTECTED)
+    if (detect_mem_get(r, DETECT_MEM_CALL, &ev->call->det_flags, 0))
         return;
-    ev->call->det_flags |= KEY_LATCH_UNPROTECTED;
+    detect_mem_set(r, DETECT_MEM_CALL, &ev->call->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     detect_finding_frame(&f, s->agreed_frame);
@@ -93,7 +81,7 @@ static void downgrade_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
 {
     if (!ev->reg || !ev->reg->sec || !ev->msg->is_request || !ev->sa.gm)
         return;
-    sa_reg *sr = ev->reg->sec;
+    const sa_reg *sr = ev->reg->sec;
     char why[160] = "";
     if (ev->sa.verify && sr->server.present) {
         /* RFC 3329 §2.3.1: Security-Verify must copy the server's list. */
@@ -110,10 +98,10 @@ static void downgrade_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
     }
     if (!why[0])
         return;
-    sa_set *s = &sr->sets[sr->cur];
-    if (s->det_flags & KEY_LATCH_DOWNGRADE)
+    const sa_set *s = &sr->sets[sr->cur];
+    if (detect_mem_get(r, DETECT_MEM_SA_SET, &s->det_flags, 0))
         return;
-    s->det_flags |= KEY_LATCH_DOWNGRADE;
+    detect_mem_set(r, DETECT_MEM_SA_SET, &s->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     detect_finding_frame(&f, sr->server.frame);
@@ -125,12 +113,12 @@ static void downgrade_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg 
 
 /* ---- KEY-SECAGREE-MISSING ---- */
 
-static void missing_emit(detect_ctx *dc, const detect_rule *r, const st_msg *ev, sa_reg *sr,
-                         uint32_t latch, uint64_t extra, const char *why)
+static void missing_emit(detect_ctx *dc, const detect_rule *r, const st_msg *ev,
+                         const sa_reg *sr, unsigned latch, uint64_t extra, const char *why)
 {
-    if (sr->det_flags & latch)
+    if (detect_mem_get(r, DETECT_MEM_SA_REG, &sr->det_flags, latch))
         return;
-    sr->det_flags |= latch;
+    detect_mem_set(r, DETECT_MEM_SA_REG, &sr->det_flags, latch, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     detect_finding_frame(&f, extra);
@@ -143,19 +131,19 @@ static void missing_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *e
 {
     if (!ev->reg || !ev->reg->sec || !ev->sa.gm)
         return;
-    sa_reg *sr = ev->reg->sec;
+    const sa_reg *sr = ev->reg->sec;
     /* Only where the exchange shows IMS AKA (TS 33.203 §6.1 mandates sec-agree with it). */
     if (!ev->msg->is_request && ev->sa.challenge && ev->sa.aka) {
         if (!sr->client.present)
-            missing_emit(dc, r, ev, sr, KEY_LATCH_MISSING_CLIENT, ev->reg->first_frame,
+            missing_emit(dc, r, ev, sr, KEY_MISSING_CLIENT, ev->reg->first_frame,
                          "IMS AKA registration without Security-Client from the UE");
         if (!ev->sa.server)
-            missing_emit(dc, r, ev, sr, KEY_LATCH_MISSING_SERVER, 0,
+            missing_emit(dc, r, ev, sr, KEY_MISSING_SERVER, 0,
                          "401 with an AKA challenge reaches the UE without Security-Server");
     }
     if (ev->msg->is_request && (ev->m->flags & NET_F_ESP) && ev->sa.response_present &&
         !ev->sa.verify && sr->aka)
-        missing_emit(dc, r, ev, sr, KEY_LATCH_MISSING_VERIFY, sr->challenge_frame,
+        missing_emit(dc, r, ev, sr, KEY_MISSING_VERIFY, sr->challenge_frame,
                      "protected REGISTER answering the AKA challenge lacks Security-Verify");
 }
 
@@ -165,7 +153,7 @@ static void weak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
     if (!ev->sa.set_created || !ev->reg || !ev->reg->sec)
         return;
-    sa_set *s = &ev->reg->sec->sets[ev->reg->sec->cur];
+    const sa_set *s = &ev->reg->sec->sets[ev->reg->sec->cur];
     const imsec_config *cfg = detect_config(dc);
     const char *tokens[2] = {s->alg, s->ealg};
     imsec_severity worst = IMSEC_SEV_INFO;
@@ -181,9 +169,9 @@ static void weak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
             worst = sev;
         any = true;
     }
-    if (!any || (s->det_flags & KEY_LATCH_WEAK))
+    if (!any || detect_mem_get(r, DETECT_MEM_SA_SET, &s->det_flags, 0))
         return;
-    s->det_flags |= KEY_LATCH_WEAK;
+    detect_mem_set(r, DETECT_MEM_SA_SET, &s->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     f.sev = worst;
@@ -197,7 +185,7 @@ static void weak_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 
 static void ckik_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    if (!ev->sa.ckik || (ev->call->det_flags & KEY_LATCH_CKIK))
+    if (!ev->sa.ckik || detect_mem_get(r, DETECT_MEM_CALL, &ev->call->det_flags, 0))
         return;
     const imsec_config *cfg = detect_config(dc);
     const char *where;
@@ -207,7 +195,7 @@ static void ckik_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
         where = "on a link the site profile does not mark as protected";
     else
         return;
-    ev->call->det_flags |= KEY_LATCH_CKIK;
+    detect_mem_set(r, DETECT_MEM_CALL, &ev->call->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     subject_from(ev, &f, NULL);
@@ -292,13 +280,22 @@ static void rand_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 
 /* ---- KEY-AKA-RESPONSE-INVALID ---- */
 
+/* One finding per wrong response, at its final outcome: the latch (detector
+ * memory, not state) is set when reported and cleared by the next REGISTER
+ * whose response fails the check. */
 static void response_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    if (ev->msg->is_request || ev->cseq_method != SIP_M_REGISTER || !ev->reg || !ev->reg->sec)
+    if (!ev->reg || !ev->reg->sec)
         return;
-    sa_reg *sr = ev->reg->sec;
+    const sa_reg *sr = ev->reg->sec;
+    if (ev->msg->is_request) {
+        if (ev->msg->method == SIP_M_REGISTER && ev->sa.response_ok < 0)
+            detect_mem_set(r, DETECT_MEM_SA_REG, &sr->det_flags, 0, false);
+        return;
+    }
     uint16_t code = ev->msg->status;
-    if (!sr->bad_response_frame || code < 200)
+    if (ev->cseq_method != SIP_M_REGISTER || !sr->bad_response_frame || code < 200 ||
+        detect_mem_get(r, DETECT_MEM_SA_REG, &sr->det_flags, 0))
         return;
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
@@ -313,7 +310,7 @@ static void response_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *
         detect_finding_reason(&f, "digest response of frame %llu does not match RES; the registration was rejected (%u)",
                               (unsigned long long)sr->bad_response_frame, code);
     }
-    sr->bad_response_frame = 0;
+    detect_mem_set(r, DETECT_MEM_SA_REG, &sr->det_flags, 0, true);
     detect_emit(dc, &f);
 }
 
@@ -323,19 +320,19 @@ static void storm_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
     if (!ev->sa.auts || !ev->reg || !ev->reg->sec)
         return;
-    sa_reg *sr = ev->reg->sec;
+    const sa_reg *sr = ev->reg->sec;
     int64_t max = r->p[0], window = r->p[1];
     unsigned first = 0;
     while (first < sr->nfail && sr->fail_times[first] < ev->m->ts.sec - window)
         first++;
     unsigned n = sr->nfail - first;
     if ((int64_t)n <= max) {
-        sr->det_flags &= ~(uint32_t)KEY_LATCH_STORM;
+        detect_mem_set(r, DETECT_MEM_SA_REG, &sr->det_flags, 0, false);
         return;
     }
-    if (sr->det_flags & KEY_LATCH_STORM)
+    if (detect_mem_get(r, DETECT_MEM_SA_REG, &sr->det_flags, 0))
         return;
-    sr->det_flags |= KEY_LATCH_STORM;
+    detect_mem_set(r, DETECT_MEM_SA_REG, &sr->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     for (unsigned i = first; i < sr->nfail; i++)
@@ -356,12 +353,12 @@ static void impi_outside_on_sip(detect_ctx *dc, const detect_rule *r, const st_m
     const sip_msg *msg = ev->msg;
     if (!msg->is_request || msg->method == SIP_M_REGISTER || !ev->auth_username.len)
         return;
-    if (ev->call->det_flags & KEY_LATCH_IMPI_OUTSIDE)
+    if (detect_mem_get(r, DETECT_MEM_CALL, &ev->call->det_flags, 0))
         return;
     char user[IMSEC_SUBJ_LEN];
     imsec_str_copy(ev->auth_username, user, sizeof user);
     bool nai = memchr(ev->auth_username.p, '@', ev->auth_username.len) != NULL;
-    reg_entry *reg = st_reg_by_impi(detect_state(dc), user);
+    const reg_entry *reg = detect_reg_by_impi(dc, user);
     if (!nai && !reg)
         return;
     /* Credentials the network asked for (a 401/407 earlier in this Call-ID)
@@ -371,7 +368,7 @@ static void impi_outside_on_sip(detect_ctx *dc, const detect_rule *r, const st_m
     bool aka_reg = reg && reg->sec && reg->sec->aka;
     if (ev->call->challenged && !aka_reg)
         return;
-    ev->call->det_flags |= KEY_LATCH_IMPI_OUTSIDE;
+    detect_mem_set(r, DETECT_MEM_CALL, &ev->call->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     if (reg)
@@ -387,17 +384,107 @@ static void impi_outside_on_sip(detect_ctx *dc, const detect_rule *r, const st_m
 }
 
 const detect_def detect_key_defs[] = {
-    {.rule = "KEY-UNPROTECTED-AFTER-SA", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = unprotected_on_sip},
-    {.rule = "KEY-SECAGREE-DOWNGRADE", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = downgrade_on_sip},
-    {.rule = "KEY-SECAGREE-MISSING", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = missing_on_sip},
-    {.rule = "KEY-WEAK-ALGORITHM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = weak_on_sip},
-    {.rule = "KEY-CK-IK-EXPOSED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = ckik_on_sip},
-    {.rule = "KEY-INTEGRITY-FLAG-SPOOF", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = intflag_on_sip},
-    {.rule = "KEY-REGISTER-UNAUTHENTICATED", .hooks = DETECT_HOOK_SIP, .on_sip = unauth_on_sip},
-    {.rule = "KEY-AKA-RAND-REUSE", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = rand_on_sip},
-    {.rule = "KEY-AKA-RESPONSE-INVALID", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = response_on_sip},
-    {.rule = "KEY-AKA-SYNC-STORM", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+    {.rule = {.id = "KEY-UNPROTECTED-AFTER-SA", .sid = 1001,
+              .title = "SIP sent outside the established SAs",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL & ~DETECT_M(SIP_M_REGISTER),
+     .mem = {{DETECT_MEM_CALL, 1}},
+     .on_sip = unprotected_on_sip},
+    {.rule = {.id = "KEY-SECAGREE-DOWNGRADE", .sid = 1002,
+              .title = "security agreement bid down or Security-Verify mismatch",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_CRITICAL},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = 0,
+     .mem = {{DETECT_MEM_SA_SET, 1}},
+     .on_sip = downgrade_on_sip},
+    {.rule = {.id = "KEY-SECAGREE-MISSING", .sid = 1003,
+              .title = "IMS AKA without the security agreement headers",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_MEDIUM},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .mem = {{DETECT_MEM_SA_REG, 3}},
+     .on_sip = missing_on_sip},
+    {.rule = {.id = "KEY-WEAK-ALGORITHM", .sid = 1004,
+              .title = "SA agreed with a weak or null algorithm",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "severities", .type = RULES_P_SEVMAP,
+                       .doc = "severity per weak alg/ealg token (tokens not listed are not weak)",
+                       .def = "{\"null\":\"info\",\"hmac-md5-96\":\"medium\",\"des-ede3-cbc\":\"medium\"}" })},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = 0,
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .mem = {{DETECT_MEM_SA_SET, 1}},
+     .on_sip = weak_on_sip},
+    {.rule = {.id = "KEY-CK-IK-EXPOSED", .sid = 1005,
+              .title = "CK/IK carried in clear where they must not be",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_CRITICAL},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = 0,
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .mem = {{DETECT_MEM_CALL, 1}},
+     .on_sip = ckik_on_sip},
+    {.rule = {.id = "KEY-INTEGRITY-FLAG-SPOOF", .sid = 1006,
+              .title = "integrity-protected set by the UE or set falsely",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = 0,
+     .on_sip = intflag_on_sip},
+    {.rule = {.id = "KEY-REGISTER-UNAUTHENTICATED", .sid = 1007,
+              .title = "registration accepted without authentication",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = 0,
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .on_sip = unauth_on_sip},
+    {.rule = {.id = "KEY-AKA-RAND-REUSE", .sid = 1008,
+              .title = "AKA RAND challenged more than once",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = 0,
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .on_sip = rand_on_sip},
+    {.rule = {.id = "KEY-AKA-RESPONSE-INVALID", .sid = 1009,
+              .title = "AKA digest response does not match RES",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .mem = {{DETECT_MEM_SA_REG, 1}},
+     .on_sip = response_on_sip},
+    {.rule = {.id = "KEY-AKA-SYNC-STORM", .sid = 1010,
+              .title = "burst of AKA synchronisation failures",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 1000,
+                       .doc = "synchronisation failures allowed within the window", .def = "3" },
+                     { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+                       .doc = "window in seconds of packet time", .def = "60" })},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = 0,
+     .mem = {{DETECT_MEM_SA_REG, 1}},
      .on_sip = storm_on_sip},
-    {.rule = "KEY-IMPI-OUTSIDE-REGISTER", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = impi_outside_on_sip},
+    {.rule = {.id = "KEY-IMPI-OUTSIDE-REGISTER", .sid = 1011,
+              .title = "private identity used in a request other than REGISTER",
+              .category = "ims-key-setup", .sev = IMSEC_SEV_LOW},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL & ~DETECT_M(SIP_M_REGISTER),
+     .rsp_methods = 0,
+     .mem = {{DETECT_MEM_CALL, 1}},
+     .on_sip = impi_outside_on_sip},
 };
 const size_t detect_key_ndefs = sizeof detect_key_defs / sizeof detect_key_defs[0];

@@ -161,8 +161,27 @@ static void bypass_on_end(detect_ctx *dc, const detect_rule *r)
 }
 
 const detect_def detect_media_defs[] = {
-    {.rule = "MEDIA-IP-EXPOSED", .hooks = DETECT_HOOK_SIP, .on_sip = ip_exposed_on_sip},
-    {.rule = "MEDIA-BYPASS", .hooks = DETECT_HOOK_END, .params = {"grace"}, .on_end = bypass_on_end},
-    {.rule = "MEDIA-KEY-EXPOSED", .hooks = DETECT_HOOK_SIP, .on_sip = key_exposed_on_sip},
+    {.rule = {.id = "MEDIA-IP-EXPOSED", .sid = 3101,
+              .title = "SDP exposes the UE's address where it must be hidden",
+              .category = "ims-media", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = ip_exposed_on_sip},
+    {.rule = {.id = "MEDIA-BYPASS", .sid = 3102,
+              .title = "media bypasses the declared anchors or outlives its dialog",
+              .category = "ims-media", .sev = IMSEC_SEV_HIGH,
+              RULES_PARAMS({ .name = "grace", .type = RULES_P_INT, .min = 0, .max = 3600,
+                       .doc = "seconds of media tolerated after the dialog ended (in-flight packets)",
+                       .def = "2" })},
+     .hooks = DETECT_HOOK_END,
+     .on_end = bypass_on_end},
+    {.rule = {.id = "MEDIA-KEY-EXPOSED", .sid = 3103,
+              .title = "SDES media keys sent without SA or TLS",
+              .category = "ims-media", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = key_exposed_on_sip},
 };
 const size_t detect_media_ndefs = sizeof detect_media_defs / sizeof detect_media_defs[0];

@@ -169,8 +169,26 @@ static void header_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_ms
 }
 
 const detect_def detect_priv_defs[] = {
-    {.rule = "PRIV-ASSERTED-ID-LEAK", .hooks = DETECT_HOOK_SIP, .on_sip = asserted_id_on_sip},
-    {.rule = "PRIV-USER-LEAK", .hooks = DETECT_HOOK_SIP, .on_sip = user_leak_on_sip},
-    {.rule = "PRIV-HEADER-LEAK", .hooks = DETECT_HOOK_SIP, .on_sip = header_leak_on_sip},
+    {.rule = {.id = "PRIV-ASSERTED-ID-LEAK", .sid = 3001,
+              .title = "P-Asserted-Identity leaves the trust domain or ignores Privacy: id",
+              .category = "ims-privacy", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .on_sip = asserted_id_on_sip},
+    {.rule = {.id = "PRIV-USER-LEAK", .sid = 3002,
+              .title = "caller name or URI reaches the callee despite user privacy",
+              .category = "ims-privacy", .sev = IMSEC_SEV_HIGH},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = 0,
+     .on_sip = user_leak_on_sip},
+    {.rule = {.id = "PRIV-HEADER-LEAK", .sid = 3003,
+              .title = "caller address in Via/Contact/Record-Route despite Privacy: header",
+              .category = "ims-privacy", .sev = IMSEC_SEV_MEDIUM},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = 0,
+     .on_sip = header_leak_on_sip},
 };
 const size_t detect_priv_ndefs = sizeof detect_priv_defs / sizeof detect_priv_defs[0];

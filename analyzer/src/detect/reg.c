@@ -31,6 +31,13 @@ static void rereg_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_reg_defs[] = {
-    {.rule = "REG-REREG-WRONG-SCSCF", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = rereg_on_sip},
+    {.rule = {.id = "REG-REREG-WRONG-SCSCF", .sid = 4201,
+              .title = "re-registration answered by another S-CSCF than the serving one",
+              .category = "ims-registration", .sev = IMSEC_SEV_MEDIUM},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = 0,
+     .rsp_methods = DETECT_M(SIP_M_REGISTER),
+     .on_sip = rereg_on_sip},
 };
 const size_t detect_reg_ndefs = sizeof detect_reg_defs / sizeof detect_reg_defs[0];

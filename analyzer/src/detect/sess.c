@@ -4,20 +4,19 @@
 #include "detect/detect.h"
 #include "rules/config.h"
 
-enum { SESS_LATCH_PARALLEL = 1u << 0 };
-
-static void parallel_check(detect_ctx *dc, const detect_rule *r, const st_msg *ev, term_entry *t)
+static void parallel_check(detect_ctx *dc, const detect_rule *r, const st_msg *ev,
+                           const term_entry *t)
 {
     int64_t max = r->p[0];
     if (!t)
         return;
     if ((int64_t)t->alive <= max) {
-        t->det_flags &= ~(uint32_t)SESS_LATCH_PARALLEL; /* episode over: may fire again */
+        detect_mem_set(r, DETECT_MEM_TERM, &t->det_flags, 0, false); /* episode over: may fire again */
         return;
     }
-    if (!ev->session_started || (t->det_flags & SESS_LATCH_PARALLEL))
+    if (!ev->session_started || detect_mem_get(r, DETECT_MEM_TERM, &t->det_flags, 0))
         return;
-    t->det_flags |= SESS_LATCH_PARALLEL;
+    detect_mem_set(r, DETECT_MEM_TERM, &t->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     for (unsigned i = 0; i < t->ntracked; i++)
@@ -70,12 +69,31 @@ static void unreg_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_sess_defs[] = {
-    {.rule = "SESS-PARALLEL-LIMIT", .needs = DETECT_NEED_IMS,
+    {.rule = {.id = "SESS-PARALLEL-LIMIT", .sid = 4101,
+              .title = "terminal has more sessions alive at once than allowed",
+              .category = "ims-session", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 100000,
+                       .doc = "sessions one terminal may have alive at once", .def = "4" })},
+     .needs = DETECT_NEED_IMS,
      .hooks = DETECT_HOOK_SIP,
-     .params = {"max"},
+     .req_methods = DETECT_M(SIP_M_BYE),
+     .rsp_methods = DETECT_M(SIP_M_INVITE),
+     .mem = {{DETECT_MEM_TERM, 1}},
      .on_sip = parallel_on_sip},
-    {.rule = "SESS-UNREGISTERED-IDENTITY", .needs = DETECT_NEED_IMS,
+    {.rule = {.id = "SESS-UNREGISTERED-IDENTITY", .sid = 4102,
+              .title = "request from or to an unregistered identity of a registered subscription",
+              .category = "ims-session", .sev = IMSEC_SEV_LOW,
+              RULES_PARAMS({ .name = "origination", .type = RULES_P_STRING,
+                       .doc = "policy for originating from such an identity: \"deny\" (flag) or \"allow\"",
+                       .def = "\"deny\"" },
+                     { .name = "termination", .type = RULES_P_STRING,
+                       .doc = "policy for terminating toward such an identity: \"deny\" (flag) or \"allow\"",
+                       .def = "\"deny\"" })},
+     .needs = DETECT_NEED_IMS,
      .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL & ~(DETECT_M(SIP_M_REGISTER) | DETECT_M(SIP_M_ACK) |
+                                     DETECT_M(SIP_M_CANCEL) | DETECT_M(SIP_M_NOTIFY)),
+     .rsp_methods = 0,
      .on_sip = unreg_on_sip},
 };
 const size_t detect_sess_ndefs = sizeof detect_sess_defs / sizeof detect_sess_defs[0];

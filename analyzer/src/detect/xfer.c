@@ -5,8 +5,6 @@
 #include "detect/detect.h"
 #include "rules/config.h"
 
-enum { XF_LATCH_PARALLEL = 1u << 0, XF_LATCH_FLOOD = 1u << 1, XF_LATCH_ORPHAN = 1u << 2 };
-
 static void subject_id(imsec_finding *f, const char *id)
 {
     bool is_impi = strncmp(id, "sip:", 4) != 0 && strncmp(id, "tel:", 4) != 0;
@@ -22,17 +20,17 @@ static void subject_call(imsec_finding *f, const st_msg *ev)
 
 static void parallel_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    term_entry *t = ev->xf.xterm;
+    const term_entry *t = ev->xf.xterm;
     if (!t || (!ev->xf.sess_started && !ev->xf.sess_ended))
         return;
     int64_t max = r->p[0];
     if ((int64_t)t->alive <= max) {
-        t->det_flags &= ~(uint32_t)XF_LATCH_PARALLEL;
+        detect_mem_set(r, DETECT_MEM_TERM, &t->det_flags, 0, false);
         return;
     }
-    if (!ev->xf.sess_started || (t->det_flags & XF_LATCH_PARALLEL))
+    if (!ev->xf.sess_started || detect_mem_get(r, DETECT_MEM_TERM, &t->det_flags, 0))
         return;
-    t->det_flags |= XF_LATCH_PARALLEL;
+    detect_mem_set(r, DETECT_MEM_TERM, &t->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     for (unsigned i = 0; i < t->ntracked; i++)
@@ -140,15 +138,15 @@ static void token_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 
 static void orphan_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    xf_sess *s = ev->xf.sess;
-    if (!s || !s->transferor_gone || (s->det_flags & XF_LATCH_ORPHAN))
+    const xf_sess *s = ev->xf.sess;
+    if (!s || !s->transferor_gone || detect_mem_get(r, DETECT_MEM_XF_SESS, &s->det_flags, 0))
         return;
     if (!s->alive && !ev->xf.sess_ended)
         return;
     int64_t grace = r->p[0];
     if (ev->m->ts.sec - s->gone_ts.sec <= grace)
         return;
-    s->det_flags |= XF_LATCH_ORPHAN;
+    detect_mem_set(r, DETECT_MEM_XF_SESS, &s->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     detect_finding_frame(&f, s->invite_frame);
@@ -219,7 +217,7 @@ static void premium_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *e
 
 static void flood_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    xf_sender *sd = ev->xf.sender;
+    const xf_sender *sd = ev->xf.sender;
     if (!ev->xf.refer || !sd)
         return;
     int64_t max = r->p[0], window = r->p[1];
@@ -234,12 +232,12 @@ static void flood_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
         frames[n++] = sd->frame[k];
     }
     if ((int64_t)n <= max) {
-        sd->det_flags &= ~(uint32_t)XF_LATCH_FLOOD;
+        detect_mem_set(r, DETECT_MEM_XF_SENDER, &sd->det_flags, 0, false);
         return;
     }
-    if (sd->det_flags & XF_LATCH_FLOOD)
+    if (detect_mem_get(r, DETECT_MEM_XF_SENDER, &sd->det_flags, 0))
         return;
-    sd->det_flags |= XF_LATCH_FLOOD;
+    detect_mem_set(r, DETECT_MEM_XF_SENDER, &sd->det_flags, 0, true);
     imsec_finding f;
     detect_finding_init(r, ev->m, &f);
     for (uint32_t i = 0; i < n; i++)
@@ -252,17 +250,81 @@ static void flood_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 }
 
 const detect_def detect_xfer_defs[] = {
-    {.rule = "XFER-PARALLEL-LIMIT", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"max"},
+    {.rule = {.id = "XFER-PARALLEL-LIMIT", .sid = 4001,
+              .title = "terminal runs more transferred sessions at once than allowed",
+              .category = "ims-transfer", .sev = IMSEC_SEV_HIGH,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 100000,
+                       .doc = "transferred sessions one transferor (its registration) may have alive at once",
+                       .def = "2" })},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .mem = {{DETECT_MEM_TERM, 1}},
      .on_sip = parallel_on_sip},
-    {.rule = "XFER-CHAIN", .hooks = DETECT_HOOK_SIP, .params = {"max_depth"},
+    {.rule = {.id = "XFER-CHAIN", .sid = 4002,
+              .title = "session transferred along a chain, or back to a party of it",
+              .category = "ims-transfer", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max_depth", .type = RULES_P_INT, .min = 1, .max = 1000,
+                       .doc = "transfers one session may go through (A->B->C is 1, A->B->C->D is 2)",
+                       .def = "1" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REFER),
+     .rsp_methods = 0,
      .on_sip = chain_on_sip},
-    {.rule = "XFER-REFERRED-BY-MISMATCH", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .on_sip = refby_on_sip},
-    {.rule = "XFER-TOKEN-UNATTRIBUTED", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"min_len"},
+    {.rule = {.id = "XFER-REFERRED-BY-MISMATCH", .sid = 4003,
+              .title = "Referred-By does not match the transferor's asserted identity",
+              .category = "ims-transfer", .sev = IMSEC_SEV_HIGH},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REFER) | DETECT_M(SIP_M_INVITE),
+     .rsp_methods = 0,
+     .on_sip = refby_on_sip},
+    {.rule = {.id = "XFER-TOKEN-UNATTRIBUTED", .sid = 4004,
+              .title = "Refer-To token does not name the network that made it",
+              .category = "ims-transfer", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "min_len", .type = RULES_P_INT, .min = 8, .max = 1024,
+                       .doc = "shortest Refer-To user part treated as an opaque token", .def = "16" })},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REFER),
+     .rsp_methods = 0,
      .on_sip = token_on_sip},
-    {.rule = "XFER-ORPHAN-SESSION", .needs = DETECT_NEED_IMS, .hooks = DETECT_HOOK_SIP, .params = {"grace"},
+    {.rule = {.id = "XFER-ORPHAN-SESSION", .sid = 4005,
+              .title = "transferred session outlives the transferor's registration",
+              .category = "ims-transfer", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "grace", .type = RULES_P_INT, .min = 0, .max = 86400,
+                       .doc = "seconds (packet time) the network may take to release it", .def = "32" })},
+     .needs = DETECT_NEED_IMS,
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M_ALL,
+     .rsp_methods = DETECT_M_ALL,
+     .mem = {{DETECT_MEM_XF_SESS, 1}},
      .on_sip = orphan_on_sip},
-    {.rule = "XFER-PREMIUM-DESTINATION", .hooks = DETECT_HOOK_SIP, .on_sip = premium_on_sip},
-    {.rule = "XFER-REFER-FLOOD", .hooks = DETECT_HOOK_SIP, .params = {"max", "window"},
+    {.rule = {.id = "XFER-PREMIUM-DESTINATION", .sid = 4006,
+              .title = "transfer to a premium-rate or foreign number",
+              .category = "ims-transfer", .sev = IMSEC_SEV_HIGH,
+              RULES_PARAMS({ .name = "premium", .type = RULES_P_STRLIST,
+                       .doc = "premium-rate prefixes (E.164 with +, 00 or national digits; sip/tel normalised)",
+                       .def = "[\"+1900\",\"+1976\",\"+4490\",\"+4487\",\"+49900\",\"+33899\",\"+3989\",\"+881\",\"+882\",\"+883\",\"+979\"]" },
+                     { .name = "foreign", .type = RULES_P_STRLIST,
+                       .doc = "international prefixes not to be reached by a transfer (site choice)",
+                       .def = "[]" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REFER) | DETECT_M(SIP_M_INVITE),
+     .rsp_methods = 0,
+     .on_sip = premium_on_sip},
+    {.rule = {.id = "XFER-REFER-FLOOD", .sid = 4007,
+              .title = "burst of REFERs from one identity",
+              .category = "ims-transfer", .sev = IMSEC_SEV_MEDIUM,
+              RULES_PARAMS({ .name = "max", .type = RULES_P_INT, .min = 1, .max = 63,
+                       .doc = "REFERs one identity may send within the window", .def = "10" },
+                     { .name = "window", .type = RULES_P_INT, .min = 1, .max = 86400,
+                       .doc = "window in seconds of packet time", .def = "60" })},
+     .hooks = DETECT_HOOK_SIP,
+     .req_methods = DETECT_M(SIP_M_REFER),
+     .rsp_methods = 0,
+     .mem = {{DETECT_MEM_XF_SENDER, 1}},
      .on_sip = flood_on_sip},
 };
 const size_t detect_xfer_ndefs = sizeof detect_xfer_defs / sizeof detect_xfer_defs[0];

@@ -1,7 +1,8 @@
 /* rules_config: the effective rule settings, site profile and keys behind
  * the public imsec_config_* API.
  *
- * imsec_config_new loads the embedded rules/default.json; each
+ * imsec_config_new starts from the rule table's defaults (rules/default.json
+ * is the same, as a file: a unit test keeps them equal); each
  * imsec_config_load_rules layers one file over it key by key: a rule's
  * "enabled", "severity" and each parameter override separately, a site key
  * replaces that one list. A file is validated completely before anything is
@@ -10,7 +11,7 @@
  * detect-engine-loader.c keeps going the same way).
  *
  * Accessors below are for the detect and state layers. Rule ids and
- * parameter names are programmer input (from the catalogue), not file input:
+ * parameter names are programmer input (from the rule table), not file input:
  * asking for an unknown one is a bug, answered with a neutral value
  * (disabled, INFO, 0, empty list) and caught by IMSEC_ASSERT-style tests. */
 #ifndef IMSEC_RULES_CONFIG_H
@@ -21,52 +22,24 @@
 #include <stdint.h>
 
 #include "imsec/imsec.h"
-#include "rules/catalog.h"
-#include "rules/prefix.h"
 #include "rules/keys.h"
+#include "rules/prefix.h"
+#include "rules/rule_def.h"
+#include "rules/site.h"
+#include "rules/value.h"
 
-typedef struct {
-    char **v;
-    size_t n;
-} rules_strlist;
-
-typedef struct {
-    rules_prefix *v;
-    size_t n;
-} rules_prefixlist;
-
-/* trusted_peers entries are addresses/prefixes or domain names. */
-typedef struct {
-    rules_prefixlist prefixes;
-    rules_strlist domains;  /* lower-cased */
-} rules_peers;
-
-typedef struct {
-    rules_prefix a, b;
-} rules_link;
-
-/* What the site says its network is (site.network): "auto" decides from
- * the traffic (state/netctx), "ims" and "sip" pin it. */
-typedef enum { RULES_NET_AUTO = 0, RULES_NET_IMS, RULES_NET_SIP } rules_network;
-
-/* Site profile (interface.md "Rule and site files"). Empty lists mean
- * "infer from the traffic". */
-typedef struct {
-    rules_network network;
-    rules_strlist home_domains;     /* lower-cased */
-    rules_prefixlist internal_prefixes;
-    rules_prefixlist ue_prefixes;
-    rules_peers trusted_peers;
-    rules_prefixlist media_anchors;
-    rules_link *protected_links;
-    size_t nprotected_links;
-} rules_site;
+/* A configuration for the rule table defs[0..n) (borrowed: static tables
+ * that outlive it), with every rule at its table defaults and an empty site
+ * profile. The detect layer calls it with its registry (imsec_config_new in
+ * detect/detect.c); tests may pass a table of their own. NULL with err
+ * filled if the table is inconsistent or memory runs out. */
+imsec_config *rules_config_new(const rules_def *const *defs, size_t n, char *err, size_t cap);
+/* Rule i of the table, in sid order (the order of imsec_config_rule_at); NULL past the end. */
+const rules_def *rules_config_def_at(const imsec_config *c, size_t i);
+/* Index of rule id (exact) in that order; false if the table has no such rule. */
+bool rules_config_find(const imsec_config *c, const char *id, size_t idx[1]);
 
 const rules_site *rules_config_site(const imsec_config *c);
-/* True if a->b or b->a is declared protected below SIP (NDS/IP). */
-bool rules_site_link_protected(const rules_site *s, const imsec_addr *a, const imsec_addr *b);
-/* Case-insensitive; a domain matches itself and its subdomains. */
-bool rules_site_home_domain(const rules_site *s, const char *dom, size_t len);
 
 /* ---- per-rule settings ---- */
 bool rules_rule_enabled(const imsec_config *c, const char *id);
@@ -111,8 +84,5 @@ IMSEC_NODISCARD int rules_load_rules_file(imsec_config *c, const char *path, cha
 IMSEC_NODISCARD int rules_load_keys_mem(imsec_config *c, const char *name, const void *buf,
                                         size_t len, char *err, size_t cap);
 IMSEC_NODISCARD int rules_load_keys_file(imsec_config *c, const char *path, char *err, size_t cap);
-
-/* Files larger than this are refused (a rule or key file is small). */
-#define RULES_MAX_FILE (16u << 20)
 
 #endif
