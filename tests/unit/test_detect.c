@@ -343,6 +343,7 @@ typedef struct {
     unsigned n;
     char rule[8][40];
     uint64_t frame[8];
+    char reason[8][256];
 } found;
 
 static void on_finding(void *ud, const imsec_finding *f)
@@ -351,6 +352,7 @@ static void on_finding(void *ud, const imsec_finding *f)
     if (fo->n < 8) {
         snprintf(fo->rule[fo->n], sizeof fo->rule[0], "%s", f->rule);
         fo->frame[fo->n] = f->trigger_frame;
+        snprintf(fo->reason[fo->n], sizeof fo->reason[0], "%s", f->reason);
     }
     fo->n++;
 }
@@ -469,6 +471,49 @@ static void test_engine_context_idle(void **state)
     imsec_config_free(cfg);
 }
 
+/* HIDE-TOPOLOGY-LEAK: the exit node's own entries (its name in the top Via,
+ * and in Record-Route) are the sender's and stay in clear (TS 24.229
+ * §5.10.4); an S-CSCF behind it is a leak. 10.0.0.1 is home, 10.0.0.2 not. */
+static void hide_case(const char *extra, found *fo)
+{
+    static const char site[] =
+        "{\"version\": 1, \"site\": {\"network\": \"ims\", \"home_domains\": [\"home.net\"], "
+        "\"internal_prefixes\": [\"10.0.0.1/32\"]}}";
+    imsec_config *cfg;
+    imsec_engine *e = engine(site, fo, &cfg);
+    char m[1024];
+    snprintf(m, sizeof m,
+             "INVITE sip:bob@peer.example SIP/2.0\r\n"
+             "Via: SIP/2.0/UDP ibcf.home.net;branch=z9hG4bKx1\r\n%s"
+             "Record-Route: <sip:ibcf.home.net;lr>\r\n"
+             "From: <sip:alice@home.net>;tag=a1\r\nTo: <sip:bob@peer.example>\r\n"
+             "Call-ID: h1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+             extra);
+    feed_sip(e, 1, 100, m);
+    imsec_engine_finish(e);
+    imsec_engine_free(e);
+    imsec_config_free(cfg);
+}
+
+static void test_hide_exit_node_own_entries(void **state)
+{
+    (void)state;
+    found fo = {0};
+    hide_case("", &fo);
+    for (unsigned i = 0; i < fo.n && i < 8; i++)
+        assert_string_not_equal(fo.rule[i], "HIDE-TOPOLOGY-LEAK");
+    found leak = {0};
+    hide_case("Via: SIP/2.0/UDP scscf.home.net;branch=z9hG4bKx0\r\n", &leak);
+    bool hit = false;
+    for (unsigned i = 0; i < leak.n && i < 8; i++)
+        if (strcmp(leak.rule[i], "HIDE-TOPOLOGY-LEAK") == 0) {
+            hit = true;
+            assert_non_null(strstr(leak.reason[i], "scscf.home.net"));
+            assert_null(strstr(leak.reason[i], "ibcf.home.net"));
+        }
+    assert_true(hit);
+}
+
 static void refer(char *buf, size_t cap, unsigned cseq)
 {
     snprintf(buf, cap,
@@ -516,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_bad_defs),   cmocka_unit_test(test_schema),
         cmocka_unit_test(test_engine_impi_outside),
         cmocka_unit_test(test_engine_context_idle),
+        cmocka_unit_test(test_hide_exit_node_own_entries),
         cmocka_unit_test(test_engine_refer_flood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

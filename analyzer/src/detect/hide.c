@@ -93,6 +93,7 @@ static void list_add(char *buf, size_t cap, unsigned *n, const char *label, imse
 typedef struct {
     const bnd_ctx *b;
     const net_meta *m;
+    imsec_str self;  /* a request's top Via host: the sending node's own name */
     char list[256];
     unsigned n;
 } leak_walk;
@@ -103,6 +104,11 @@ static bool leak_entry(void *ud, const hide_entry *e)
     imsec_str tb;
     if (!bnd_host_home(w->b, e->host) || host_is(e->host, &w->m->t.src))
         return true; /* the sender's own address is on the wire anyway */
+    /* The exit node (THIG/IBCF) sends its own Via, and its own name in
+     * Record-Route/Path, in clear: that entry names the sender, which the
+     * next hop must reach (TS 24.229 §5.10.4, RFC 3261 §16.6). */
+    if (w->self.len && imsec_str_eq_ci(e->host, w->self))
+        return true;
     if (sip_param_get(e->params, "tokenized-by", &tb))
         return true;
     imsec_addr a;
@@ -121,6 +127,9 @@ static void topology_leak_on_sip(detect_ctx *dc, const detect_rule *r, const st_
     if (!b)
         return;
     leak_walk w = {.b = b, .m = ev->m};
+    const sip_via *top = ev->msg->is_request ? sip_view_via_top(ev->v) : NULL;
+    if (top)
+        w.self = top->host;
     walk_entries(ev->v, leak_entry, &w);
     if (!w.n)
         return;
