@@ -357,31 +357,6 @@ static void on_finding(void *ud, const imsec_finding *f)
     fo->n++;
 }
 
-/* One UDP datagram 10.0.0.1:5060 -> 10.0.0.2:5060 on LINKTYPE_IPV4. */
-static void feed_sip(imsec_engine *e, uint64_t no, int64_t sec, const char *sip)
-{
-    size_t n = strlen(sip), tot = 28 + n;
-    uint8_t *b = calloc(1, tot);
-    assert_non_null(b);
-    b[0] = 0x45;
-    b[2] = (uint8_t)(tot >> 8);
-    b[3] = (uint8_t)tot;
-    b[8] = 64;
-    b[9] = 17;
-    const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
-    memcpy(b + 12, src, 4);
-    memcpy(b + 16, dst, 4);
-    b[20] = 0x13, b[21] = 0xc4, b[22] = 0x13, b[23] = 0xc4;
-    b[24] = (uint8_t)((n + 8) >> 8);
-    b[25] = (uint8_t)(n + 8);
-    memcpy(b + 28, sip, n);
-    imsec_frame f = {.frame_no = no, .ts = {sec, 0}, .linktype = 228,
-                     .caplen = (uint32_t)tot, .wirelen = (uint32_t)tot,
-                     .data = guard_copy(b, tot)};
-    imsec_engine_feed(e, &f);
-    free(b);
-}
-
 static imsec_engine *engine(const char *rules, found *fo, imsec_config **cfg)
 {
     char err[IMSEC_ERRBUF];
@@ -430,11 +405,11 @@ static void test_engine_impi_outside(void **state)
     imsec_engine *e = engine(NULL, &fo, &cfg);
     char m[1024];
     invite(m, sizeof m, "c1@10.0.0.1", 1);
-    feed_sip(e, 1, 100, m);
+    tu_feed_sip(e, 1, 100, m);
     invite(m, sizeof m, "c1@10.0.0.1", 2);
-    feed_sip(e, 2, 100, m);
+    tu_feed_sip(e, 2, 100, m);
     invite(m, sizeof m, "c2@10.0.0.1", 1);
-    feed_sip(e, 3, 101, m);
+    tu_feed_sip(e, 3, 101, m);
     imsec_engine_finish(e);
     unsigned hits = 0;
     for (unsigned i = 0; i < fo.n && i < 8; i++)
@@ -457,7 +432,7 @@ static void test_engine_context_idle(void **state)
     imsec_engine *e = engine(NULL, &fo, &cfg);
     char m[1024];
     invite_ctx(m, sizeof m, "c1@10.0.0.1", 1, false);
-    feed_sip(e, 1, 100, m);
+    tu_feed_sip(e, 1, 100, m);
     imsec_engine_finish(e);
     for (unsigned i = 0; i < fo.n && i < 8; i++)
         assert_string_not_equal(fo.rule[i], "KEY-IMPI-OUTSIDE-REGISTER");
@@ -489,7 +464,7 @@ static void hide_case(const char *extra, found *fo)
              "From: <sip:alice@home.net>;tag=a1\r\nTo: <sip:bob@peer.example>\r\n"
              "Call-ID: h1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
              extra);
-    feed_sip(e, 1, 100, m);
+    tu_feed_sip(e, 1, 100, m);
     imsec_engine_finish(e);
     imsec_engine_free(e);
     imsec_config_free(cfg);
@@ -540,7 +515,7 @@ static void test_engine_refer_flood(void **state)
     char m[1024];
     for (unsigned i = 1; i <= 4; i++) {
         refer(m, sizeof m, i);
-        feed_sip(e, i, 200 + i, m);
+        tu_feed_sip(e, i, 200 + i, m);
     }
     imsec_engine_finish(e);
     unsigned hits = 0;

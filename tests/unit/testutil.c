@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "imsec/imsec.h"
+
 static void *g_map;
 static size_t g_maplen;
 
@@ -66,3 +68,30 @@ const char *testdata_path(const char *rel)
     snprintf(buf, sizeof buf, "%s/%s", IMSEC_TESTDATA, rel);
     return buf;
 }
+
+/* One UDP datagram 10.0.0.1:5060 -> 10.0.0.2:5060 on LINKTYPE_IPV4. */
+void tu_feed_sip(imsec_engine *e, uint64_t no, int64_t sec, const char *sip)
+{
+    size_t n = strlen(sip), tot = 28 + n;
+    uint8_t *b = calloc(1, tot);
+    if (!b)
+        abort(); /* test helper: out of memory ends the test run */
+    b[0] = 0x45;
+    b[2] = (uint8_t)(tot >> 8);
+    b[3] = (uint8_t)tot;
+    b[8] = 64;
+    b[9] = 17;
+    const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
+    memcpy(b + 12, src, 4);
+    memcpy(b + 16, dst, 4);
+    b[20] = 0x13, b[21] = 0xc4, b[22] = 0x13, b[23] = 0xc4;
+    b[24] = (uint8_t)((n + 8) >> 8);
+    b[25] = (uint8_t)(n + 8);
+    memcpy(b + 28, sip, n);
+    imsec_frame f = {.frame_no = no, .ts = {sec, 0}, .linktype = 228,
+                     .caplen = (uint32_t)tot, .wirelen = (uint32_t)tot,
+                     .data = guard_copy(b, tot)};
+    imsec_engine_feed(e, &f);
+    free(b);
+}
+

@@ -16,4 +16,8 @@ uint8_t *read_file(const char *path, size_t *len);
 
 /* Path under the shared testdata directory (static buffer). */
 const char *testdata_path(const char *rel);
+/* Feeds one UDP datagram 10.0.0.1:5060 -> 10.0.0.2:5060 (LINKTYPE_IPV4)
+ * carrying sip to the engine as frame no at time sec. */
+struct imsec_engine;
+void tu_feed_sip(struct imsec_engine *e, uint64_t no, int64_t sec, const char *sip);
 #endif

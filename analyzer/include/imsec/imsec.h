@@ -175,6 +175,7 @@ typedef struct {
     uint32_t ncall_ids;
     char call_ids[IMSEC_REC_MAX_CALLIDS][IMSEC_SUBJ_LEN];
     uint32_t call_id_msgs[IMSEC_REC_MAX_CALLIDS];
+    uint32_t call_ids_more, call_ids_more_msgs; /* Call-IDs not listed, and their messages */
     uint32_t sip_messages;
     char sec_mech[32];              /* agreed mechanism, e.g. "ipsec-3gpp" */
     /* Registration timeline: the first IMSEC_REC_MAX_REG_EVENTS-1 events and the latest. */

@@ -260,6 +260,10 @@ json_object *eve_registration_obj(const imsec_reg_rec *g)
         json_object_array_add(cids, c);
     }
     add(r, "call_ids", cids);
+    if (g->call_ids_more) { /* only when the bounded list overflowed: goldens stay as they were */
+        add_u64(r, "call_ids_more", g->call_ids_more);
+        add_u64(r, "call_ids_more_messages", g->call_ids_more_msgs);
+    }
     uint32_t ne = g->nevents < IMSEC_REC_MAX_REG_EVENTS ? g->nevents : IMSEC_REC_MAX_REG_EVENTS;
     if (ne) {
         json_object *tl = json_object_new_array();

@@ -292,6 +292,9 @@ int text_registration(text_ctx *t, const imsec_reg_rec *r)
     for (uint32_t i = 0; i < nc; i++)
         tb_printf(t, b, "      call-id %s (%u messages)\n",
                   esc_field(r->call_ids[i], sizeof r->call_ids[i], e1), (unsigned)r->call_id_msgs[i]);
+    if (r->call_ids_more)
+        tb_printf(t, b, "      %u more call-ids (%u messages) not listed\n",
+                  (unsigned)r->call_ids_more, (unsigned)r->call_ids_more_msgs);
     uint32_t ne = r->nevents < IMSEC_REC_MAX_REG_EVENTS ? r->nevents : IMSEC_REC_MAX_REG_EVENTS;
     for (uint32_t i = 0; i < ne; i++) {
         char tsb[OUT_TSLEN];

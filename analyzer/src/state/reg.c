@@ -57,12 +57,15 @@ void reg_count_call(reg_entry *r, const char *call_id, uint32_t msgs)
             r->call_id_msgs[i] += msgs;
             return;
         }
-    if (r->ncall_ids < REG_MAX_CALLIDS) {
-        char *d = imsec_str_dup(imsec_str_make(call_id, strlen(call_id)), 512);
-        if (d) {
-            r->call_ids[r->ncall_ids] = d;
-            r->call_id_msgs[r->ncall_ids++] = msgs;
-        }
+    char *d = r->ncall_ids < REG_MAX_CALLIDS
+                  ? imsec_str_dup(imsec_str_make(call_id, strlen(call_id)), 512)
+                  : NULL;
+    if (d) {
+        r->call_ids[r->ncall_ids] = d;
+        r->call_id_msgs[r->ncall_ids++] = msgs;
+    } else { /* the list is bounded; what it leaves out is counted, not lost */
+        r->call_ids_more++;
+        r->call_ids_more_msgs += msgs;
     }
 }
 
@@ -88,6 +91,8 @@ void reg_to_rec(const reg_entry *r, imsec_reg_rec *out)
     out->start = r->start;
     out->end = r->end;
     out->ncall_ids = r->ncall_ids;
+    out->call_ids_more = r->call_ids_more;
+    out->call_ids_more_msgs = r->call_ids_more_msgs;
     for (unsigned i = 0; i < r->ncall_ids; i++) {
         cp(out->call_ids[i], sizeof out->call_ids[i], r->call_ids[i]);
         out->call_id_msgs[i] = r->call_id_msgs[i];

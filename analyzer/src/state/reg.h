@@ -48,6 +48,7 @@ typedef struct reg_entry {
     uint8_t ncall_ids;
     char *call_ids[REG_MAX_CALLIDS];
     uint32_t call_id_msgs[REG_MAX_CALLIDS];
+    uint32_t call_ids_more, call_ids_more_msgs; /* Call-IDs past the list, and their messages */
     struct sa_reg *sec;         /* security agreement, SAs, AKA (secagree.h); owned */
     uint32_t det_flags;         /* per-detector latches */
 } reg_entry;

@@ -324,6 +324,8 @@ static reg_entry *reg_rename(st_state *s, reg_entry *r, const char *impi)
             reg_add_impu(other, r->impus[i]);
         for (unsigned i = 0; i < r->ncall_ids; i++)
             reg_count_call(other, r->call_ids[i], r->call_id_msgs[i]);
+        other->call_ids_more += r->call_ids_more;
+        other->call_ids_more_msgs += r->call_ids_more_msgs;
         if (r->first_frame < other->first_frame) {
             other->first_frame = r->first_frame;
             other->start = r->start;
