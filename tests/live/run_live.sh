@@ -36,6 +36,8 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
 ip -n "$NS" link add va type veth peer name vb || skip "cannot create veth"
+# A jumbo MTU: hand-built samples may hold frames larger than 1514 bytes.
+ip -n "$NS" link set va mtu 9000 && ip -n "$NS" link set vb mtu 9000
 ip -n "$NS" link set va up && ip -n "$NS" link set vb up
 # No IPv6 autoconfiguration chatter: the capture holds only what we replay,
 # so live frame numbers equal the file's.
@@ -81,6 +83,7 @@ norm() {
 LANES=4
 for l in $(seq 1 $((LANES - 1))); do
     ip -n "$NS" link add va$l type veth peer name vb$l || skip "cannot create veth"
+    ip -n "$NS" link set va$l mtu 9000 && ip -n "$NS" link set vb$l mtu 9000
     ip -n "$NS" link set va$l up && ip -n "$NS" link set vb$l up
 done
 caps=("$HERE"/captures/*.pcap)
@@ -160,11 +163,12 @@ ncheck=$(cat "$WORK"/c*/evchecked 2>/dev/null | wc -l)
 echo "equivalence: ${#caps[@]} captures, $nfind findings, $ncheck evidence files checked"
 [ "$nfind" -ge 3 ] || fail "expected findings from the captures (got $nfind)"
 [ "$(grep -c SESS-PARALLEL-LIMIT "$WORK"/c*-sess-parallel-5/got)" = 2 ] || fail "SESS-PARALLEL-LIMIT not twice"
-cat "$WORK"/c*-impi-nai-invite/got | grep -q KEY-IMPI-OUTSIDE-REGISTER || fail "KEY-IMPI-OUTSIDE-REGISTER missing"
+cat "$WORK"/c*-impi-aka-invite/got | grep -q KEY-IMPI-OUTSIDE-REGISTER || fail "KEY-IMPI-OUTSIDE-REGISTER missing"
 
 # ---- 4a: size rotation (-C 4k: stats lines every 50 ms fill a file fast) ----
 R=$WORK/rot; mkdir -p "$R"
-start_live "$R/err" -o "$R/eve.json" -C 4k --stats-interval 0.05 || fail "rotation start"
+SITE=(--rules "$HERE/captures/sess-parallel-5.rules.json") # its site profile pins IMS
+start_live "$R/err" "${SITE[@]}" -o "$R/eve.json" -C 4k --stats-interval 0.05 || fail "rotation start"
 replay "$HERE/captures/sess-parallel-5.pcap"
 stop_live
 nrot=$(ls "$R" | grep -c '^eve.json[0-9]*$')
@@ -187,8 +191,8 @@ echo "time rotation: $ng files"
 
 # ---- 4c: SIGHUP reopen after logrotate-style rename ----
 H=$WORK/hup; mkdir -p "$H"
-start_live "$H/err" -o "$H/eve.json" --stats-interval 0 || fail "hup start"
-replay "$HERE/captures/impi-nai-invite.pcap"
+start_live "$H/err" "${SITE[@]}" -o "$H/eve.json" --stats-interval 0 || fail "hup start"
+replay "$HERE/captures/impi-aka-invite.pcap"
 sleep 0.3
 mv "$H/eve.json" "$H/eve.json.1"
 kill -HUP "$LIVE"
@@ -214,7 +218,7 @@ if id nobody >/dev/null 2>&1; then
     Z=$WORK/z; mkdir -p "$Z"; chmod 0777 "$Z"
     start_live "$Z/err" -Z nobody -o "$Z/eve.json" -w "$Z/ev" --stats-interval 0 || fail "-Z start"
     u=$(ps -o user= -p "$LIVE" | tr -d ' ')
-    replay "$HERE/captures/impi-nai-invite.pcap"
+    replay "$HERE/captures/impi-aka-invite.pcap"
     stop_live
     [ "$u" = nobody ] || fail "-Z nobody: process runs as '$u'"
     [ "$(stat -c %U "$Z/eve.json")" = nobody ] || fail "-Z: output not handed to nobody"
