@@ -92,8 +92,11 @@ struct sip_view {
     sdp_desc sdp;
     uint32_t expires;
     uint32_t list_memo;                           /* bit per sip_view_list */
+    uint32_t first_memo, first_ok;                /* ...its first element alone */
     sip_view_naddrs lists[SIP_VIEW_L__COUNT];
     sip_naddr list_store[SIP_VIEW_L__COUNT][SIP_VIEW_MAX_LIST];
+    uint32_t via_count;
+    sip_via via_top;
     sip_view_vias vias;
     sip_via via_store[SIP_VIEW_MAX_VIA];
     uint32_t sec_memo;
