@@ -15,7 +15,7 @@ it appears); it gives the rule list, cross-checked against the text.
 End-of-input findings are emitted at imsec_engine_finish, which the plugin
 runs when Wireshark's first pass is over; single-pass tshark prints every
 frame while reading, so with --one-pass they are left out. EVE marks them by
-the absence of the 5-tuple (src_ip).
+the absence of imsec.trigger_frame (and usually of the 5-tuple, src_ip).
 
 TSHARK side: lines "FRAME<TAB>RULE[,RULE...]" from
 `-T fields -e frame.number -e imsec.rule`.
@@ -50,9 +50,10 @@ def cli_pairs(eve_path, text_path, one_pass):
     skipped = 0
     for ev, (rule, frame) in zip(alerts, texts):
         im = ev["imsec"]
-        # End-of-input findings (no 5-tuple) exist only after the first pass
-        # ends, so single-pass tshark cannot show them, whatever frame they cite.
-        if "src_ip" not in ev and one_pass:
+        # End-of-input findings (no trigger frame; most also have no 5-tuple)
+        # exist only after the first pass ends, so single-pass tshark cannot
+        # show them, whatever frame or tuple they cite.
+        if one_pass and ("src_ip" not in ev or not im.get("trigger_frame")):
             skipped += 1
             continue
         if im.get("trigger_frame"):

@@ -84,16 +84,20 @@ done
 sp5=$HERE/captures/sess-parallel-5.pcap
 if [ -f "$sp5" ]; then
     in=$(stage "$sp5")
-    n=$(ts -r "$in" -Y 'imsec.finding.medium' 2>/dev/null | wc -l)
+    # The lab scenario models IMS without 3GPP headers: its site profile pins it.
+    printf '{"version":1,"site":{"network":"ims"}}\n' >"$WORK/in/ims.json"
+    chmod a+r "$WORK/in/ims.json"
+    ims=(-o "imsec.rules_file:$WORK/in/ims.json")
+    n=$(ts "${ims[@]}" -r "$in" -Y 'imsec.finding.medium' 2>/dev/null | wc -l)
     [ "$n" -eq 1 ] && echo "ok: finding shown as expert info imsec.finding.medium" ||
         fail "expected 1 frame with expert imsec.finding.medium, got $n"
-    ts -r "$in" -Y imsec.rule -T fields -e _ws.expert.group 2>/dev/null | grep -qi 'security\|0x0*1500000' ||
-        ts -r "$in" -Y imsec.rule -V 2>/dev/null | grep -q 'Group: Security' ||
+    ts "${ims[@]}" -r "$in" -Y imsec.rule -T fields -e _ws.expert.group 2>/dev/null | grep -qi 'security\|0x0*1500000' ||
+        ts "${ims[@]}" -r "$in" -Y imsec.rule -V 2>/dev/null | grep -q 'Group: Security' ||
         fail "finding's expert item is not in the Security group"
-    ev=$(ts -r "$in" -Y imsec.rule -T fields -e imsec.frame 2>/dev/null | head -n 1)
+    ev=$(ts "${ims[@]}" -r "$in" -Y imsec.rule -T fields -e imsec.frame 2>/dev/null | head -n 1)
     [ "$ev" = "1,5,9,13,17,19,1,5,9,13,17,19" ] && echo "ok: evidence frames $ev" ||
         fail "evidence frames: got '$ev'"
-    printf '{"version":1,"rules":{"SESS-PARALLEL-LIMIT":{"enabled":false}}}\n' >"$WORK/in/off.json"
+    printf '{"version":1,"site":{"network":"ims"},"rules":{"SESS-PARALLEL-LIMIT":{"enabled":false}}}\n' >"$WORK/in/off.json"
     chmod a+r "$WORK/in/off.json"
     n=$(ts -o "imsec.rules_file:$WORK/in/off.json" -r "$in" -Y imsec.rule 2>/dev/null | wc -l)
     c=$("$IMSEC" --rules "$WORK/in/off.json" --format eve "$sp5" 2>/dev/null | grep -c '"alert"')

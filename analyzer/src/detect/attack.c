@@ -229,8 +229,7 @@ static void toll_report(detect_ctx *dc, const detect_rule *r, const net_meta *m,
     detect_finding_init(r, m, &f);
     detect_finding_frame(&f, p->frame);
     detect_finding_frame(&f, p->resp_frame);
-    if (!m) { /* end of input: the challenge is the trigger */
-        f.trigger_frame = p->resp_frame;
+    if (!m) { /* end of input: no frame triggered it (the challenge is its evidence) */
         f.ts = p->resp_ts;
         f.tuple = p->resp_tuple;
         f.has_tuple = true;
