@@ -17,6 +17,9 @@ each with a near-identical clean twin:
   sip-oversized-tcp.pcap  INVITE with a 70000-byte SDP body over TCP, + 100
                                                        -> SIP-OVERSIZED
   sip-large-tcp.pcap      the same with a 60000-byte body -> silent
+  sip-oversized-udp.pcap  MESSAGE of about 7 KB in one UDP datagram, + 200
+                                                       -> SIP-OVERSIZED (datagram bound)
+  sip-large-udp.pcap      the same at about 5 KB       -> silent
   sip-long-method.pcap    a request with a 40-character extension method,
                           + 501: analysed (2 SIP messages), no finding
 
@@ -145,6 +148,13 @@ def tcp_invite(body_len):
     return fr
 
 
+def udp_message(body_len):
+    h = (["MESSAGE sip:bob@home1.net SIP/2.0"] + dialog("udp%d" % body_len, "MESSAGE") +
+         ["To: <sip:bob@home1.net>", "Content-Type: text/plain",
+          "Content-Length: %d" % body_len])
+    return udp_pair(sip(h, b"m" * body_len), reply(h, "200 OK"))
+
+
 def long_method():
     meth = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN"
     h = (["%s sip:bob@home1.net SIP/2.0" % meth] + dialog("longmethod", meth) +
@@ -159,6 +169,7 @@ def main():
         "sip-two-to": two_to("12345"), "sip-one-to": two_to("97239287044"),
         "sip-bad-cl": content_length(True), "sip-good-cl": content_length(False),
         "sip-oversized-tcp": tcp_invite(70000), "sip-large-tcp": tcp_invite(60000),
+        "sip-oversized-udp": udp_message(6800), "sip-large-udp": udp_message(4800),
         "sip-long-method": long_method(),
     }
     for name, frames in caps.items():

@@ -112,15 +112,22 @@ static void bad_cl_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev
  * stream can carry more. A message past it is dropped by such a stack or a
  * size-capped inspector and acted on by a more tolerant one, and content
  * past the cap is not inspected. */
+/* A datagram has a smaller bound: Asterisk's bundled pjproject reads at most
+ * PJSIP_MAX_PKT_LEN = 6000 bytes (third-party/pjproject/patches/config_site.h),
+ * so a larger UDP message is dropped by the most deployed PBX and acted on by
+ * a proxy with a 64 KB buffer; RFC 3261 §18.1.1 moves any request over
+ * 1300 bytes to a congestion-controlled transport anyway. */
 static void oversized_on_sip(detect_ctx *dc, const detect_rule *r, const st_msg *ev)
 {
-    int64_t max = r->p[0];
+    bool datagram = ev->m->t.proto == IMSEC_PROTO_UDP;
+    int64_t max = datagram && r->p[1] < r->p[0] ? r->p[1] : r->p[0];
     if ((int64_t)ev->msg->msg_len <= max)
         return;
     imsec_finding f;
     finding_start(r, ev, &f);
-    detect_finding_reason(&f, "message of %u bytes (body %u), more than the %lld bytes stacks read by default: a parser with that limit drops or truncates it while a tolerant stack acts on it, and content past the limit escapes size-capped inspection",
-                          ev->msg->msg_len, ev->msg->body.len, (long long)max);
+    detect_finding_reason(&f, "%s of %u bytes (body %u), more than the %lld bytes stacks read by default: a parser with that limit drops or truncates it while a tolerant stack acts on it, and content past the limit escapes size-capped inspection",
+                          datagram ? "UDP message" : "message", ev->msg->msg_len, ev->msg->body.len,
+                          (long long)max);
     detect_emit(dc, &f);
 }
 
@@ -156,7 +163,10 @@ const detect_def detect_sipwire_defs[] = {
               .category = "sip-parsing", .sev = IMSEC_SEV_LOW,
               RULES_PARAMS({ .name = "max_bytes", .type = RULES_P_INT, .min = 1024, .max = 16777216,
               .doc = "largest message in bytes not reported (default: Kamailio's BUF_SIZE)",
-              .def = "65535" })},
+              .def = "65535" },
+              { .name = "max_datagram_bytes", .type = RULES_P_INT, .min = 512, .max = 65535,
+              .doc = "largest UDP message not reported (default: PJSIP_MAX_PKT_LEN of Asterisk's pjproject)",
+              .def = "6000" })},
      .hooks = DETECT_HOOK_SIP,
      .req_methods = DETECT_M_ALL,
      .rsp_methods = DETECT_M_ALL,
