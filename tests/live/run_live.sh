@@ -70,10 +70,13 @@ stop_live() {
     [ $rc = 0 ] || fail "imsec live exited $rc after SIGINT"
 }
 replay() { nsx tcpreplay -q -i va "$@" >/dev/null 2>&1 || fail "tcpreplay $*"; }
-# rule, reason with frame numbers masked, subject: one sorted line per finding
+# rule, reason with frame numbers and durations masked, subject: one sorted
+# line per finding. Durations come from packet times, which on a live
+# interface are the replay's and can differ from the file's by a second.
 norm() {
     jq -c 'select(.event_type=="alert") | .imsec | [.rule,
-           (.reason | gsub("frames? [0-9][0-9, and]*"; "frame #")), (.subject // {})]' "$1" | sort
+           (.reason | gsub("frames? [0-9][0-9, and]*"; "frame #") | gsub("[0-9]+(\\.[0-9]+)?s\\b"; "Ns")),
+           (.subject // {})]' "$1" | sort
 }
 
 # ---- 1-3: equivalence, SIGINT, evidence ----
