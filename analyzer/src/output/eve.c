@@ -329,7 +329,7 @@ json_object *eve_stats_obj(const imsec_stats *s)
         json_object *r = json_object_new_object();
         if (!r)
             break;
-        add(r, "rule", json_object_new_string(s->idle[i].rule));
+        add(r, "id", json_object_new_string(s->idle[i].rule)); /* not "rule": greps for alerts count that key */
         add(r, "reason", json_object_new_string(s->idle[i].reason));
         add(r, "enable", json_object_new_string(s->idle[i].enable));
         json_object_array_add(idle, r);
